@@ -1,0 +1,48 @@
+# Omniline: `make run` and `make test` are the two set-up commands (see README.md).
+SHELL := /bin/bash
+BUILD ?= build
+ASAN_BUILD ?= build/asan
+JOBS ?= 2
+export CCACHE_SLOPPINESS := pch_defines,time_macros,include_file_mtime,include_file_ctime
+export CCACHE_DIR ?= $(HOME)/.cache/ccache
+LISTEN ?= 127.0.0.1:8080
+DATA_DIR ?= ./data
+
+.PHONY: deps build build-asan run test unit-asan bench-store format clean
+
+deps:
+	@bash scripts/install-deps.sh
+
+$(BUILD)/build.ninja: CMakeLists.txt
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+	@bash scripts/build-web.sh $(BUILD)/web
+
+$(ASAN_BUILD)/build.ninja: CMakeLists.txt
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DOMNILINE_SANITIZE=ON -DOMNILINE_UNIT_ONLY=ON
+
+build-asan: deps $(ASAN_BUILD)/build.ninja
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+
+run: build
+	OMNILINE_WEB_DIR=$(BUILD)/web $(BUILD)/omniline serve --listen $(LISTEN) --data-dir $(DATA_DIR)
+
+# Every test: unit tests (plain and under ASan+UBSan), integration tests against the real
+# binary, and the storage benchmark in smoke mode.
+test: build build-asan
+	cd $(BUILD) && OMNILINE_WEB_DIR=$(CURDIR)/$(BUILD)/web ctest --output-on-failure
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure
+
+bench-store: deps
+	cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release
+	cmake --build build/release -j $(JOBS) --target store_bench
+	build/release/store_bench
+
+format:
+	find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD)

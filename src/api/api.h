@@ -1,0 +1,73 @@
+// The REST API: routes, authentication of each request, and thin handlers that parse, call a
+// service and serialise. handle() blocks (storage, hashing): the http layer runs it on a
+// worker thread, never on an I/O thread.
+#pragma once
+
+#include <atomic>
+#include <string>
+
+#include "api/http_types.h"
+#include "api/router.h"
+#include "common/metrics.h"
+#include "common/result.h"
+#include "services/auth_service.h"
+#include "services/employee_service.h"
+#include "store/store.h"
+
+namespace omniline::api {
+
+struct ApiConfig {
+  std::string web_root;        // static files of the web app; empty: none
+  bool secure_cookies = false; // add `Secure` to cookies (set when served over HTTPS)
+};
+
+struct ApiDeps {
+  store::Store& store;
+  services::AuthService& auth;
+  services::EmployeeService& employees;
+  metrics::Registry& metrics;
+};
+
+inline constexpr std::string_view kSessionCookie = "omniline_session";
+inline constexpr std::string_view kCsrfCookie = "omniline_csrf";
+inline constexpr std::string_view kCsrfHeader = "x-csrf-token";
+
+class Api {
+ public:
+  Api(ApiDeps deps, ApiConfig config);
+
+  // Answers one request. `route_label` receives the matched route pattern (or a fixed label
+  // such as "static" / "unmatched") for metrics and logs.
+  Response handle(Request& req, std::string& route_label);
+
+  // Resolves the caller from `Authorization: Bearer` or the session cookie. With a cookie and a
+  // state-changing method, the X-CSRF-Token header must match (forbidden otherwise).
+  Result<services::Principal> authenticate(const Request& req);
+
+ private:
+  void add_routes();
+  Response route_login(Request& req);
+  Response route_logout(Request& req);
+  Response route_me(Request& req);
+  Response route_patch_me(Request& req);
+  Response route_list_tokens(Request& req);
+  Response route_create_token(Request& req);
+  Response route_revoke_token(Request& req);
+  Response route_list_employees(Request& req);
+  Response route_create_employee(Request& req);
+  Response route_get_employee(Request& req);
+  Response route_patch_employee(Request& req);
+  Response route_delete_employee(Request& req);
+  Response route_readyz(Request& req);
+  Response route_metrics(Request& req);
+  Response route_openapi(Request& req);
+
+  std::string session_cookie(const std::string& token, UnixMs expires_at) const;
+  std::string csrf_cookie(const std::string& csrf, UnixMs expires_at) const;
+
+  ApiDeps deps_;
+  ApiConfig config_;
+  Router router_;
+};
+
+}  // namespace omniline::api
