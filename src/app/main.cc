@@ -1,0 +1,282 @@
+// The composition root: command line, configuration, wiring. Nothing else looks components up.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <iostream>
+
+#include "api/api.h"
+#include "http/server.h"
+#include "services/auth_service.h"
+#include "services/crypto.h"
+#include "services/employee_service.h"
+#include "store/store.h"
+
+namespace {
+
+using namespace omniline;  // NOLINT
+
+struct Options {
+  std::string listen = "127.0.0.1:8080";
+  std::string data_dir = "./data";
+  std::string web_dir;
+  std::string log_level = "info";
+  bool access_log = true;
+  bool secure_cookies = false;
+  int io_threads = 0;
+  int worker_threads = 32;
+  int read_connections = 4;
+  std::size_t max_connections = 18000;
+  std::size_t header_limit = 16 * 1024;
+  std::size_t body_limit = 1024 * 1024;
+  int read_timeout_s = 15;
+  int idle_timeout_s = 60;
+  int shutdown_grace_s = 10;
+  int session_ttl_h = 24 * 7;
+};
+
+void setup_logging(const std::string& level) {
+  auto main = spdlog::stdout_color_mt("omniline");
+  main->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+  spdlog::set_default_logger(main);
+  auto access = spdlog::stdout_color_mt("access");
+  access->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ access %v", spdlog::pattern_time_type::utc);
+  spdlog::set_level(spdlog::level::from_str(level));
+  spdlog::flush_on(spdlog::level::info);
+}
+
+// "host:port", "[v6]:port" or ":port".
+bool split_listen(const std::string& s, std::string& host, std::uint16_t& port) {
+  auto colon = s.rfind(':');
+  if (colon == std::string::npos) return false;
+  host = s.substr(0, colon);
+  if (host.empty()) host = "127.0.0.1";
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  try {
+    std::size_t used = 0;
+    int p = std::stoi(s.substr(colon + 1), &used);
+    if (used != s.size() - colon - 1 || p < 0 || p > 65535) return false;
+    port = static_cast<std::uint16_t>(p);
+  } catch (...) {
+    return false;
+  }
+  return true;
+}
+
+std::string db_path(const std::string& data_dir) { return data_dir + "/omniline.db"; }
+
+Result<std::unique_ptr<store::Store>> open_store(const std::string& data_dir, int read_connections) {
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir, ec);
+  if (ec) return Error::internal("cannot create data dir " + data_dir + ": " + ec.message());
+  store::SqliteOptions so;
+  so.path = db_path(data_dir);
+  so.read_connections = read_connections;
+  return store::open_sqlite(so);
+}
+
+std::string default_web_dir() {
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    auto dir = exe.parent_path() / "web";
+    if (std::filesystem::is_directory(dir, ec)) return dir.string();
+  }
+  return "";
+}
+
+const char* env(const char* name) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : nullptr;
+}
+
+int serve(const Options& o) {
+  setup_logging(o.log_level);
+  if (!crypto::init_crypto()) {
+    spdlog::critical("libsodium cannot be initialised");
+    return 1;
+  }
+  http::ServerConfig sc;
+  if (!split_listen(o.listen, sc.host, sc.port)) {
+    spdlog::critical("--listen must be host:port, got '{}'", o.listen);
+    return 2;
+  }
+  auto store = open_store(o.data_dir, o.read_connections);
+  if (!store.ok()) {
+    spdlog::critical("storage: {}", store.error().message);
+    return 1;
+  }
+  metrics::Registry metrics;
+  (*store)->set_commit_observer(
+      [&metrics](std::size_t n, double s) { metrics.record_commit(n, s); });
+
+  services::AuthConfig ac;
+  ac.session_ttl_ms = static_cast<UnixMs>(o.session_ttl_h) * 3600 * 1000;
+  services::AuthService auth(**store, ac);
+  services::EmployeeService employees(**store, auth);
+
+  std::optional<std::string> admin_email, admin_password;
+  if (env("OMNILINE_ADMIN_EMAIL") && env("OMNILINE_ADMIN_PASSWORD")) {
+    admin_email = env("OMNILINE_ADMIN_EMAIL");
+    admin_password = env("OMNILINE_ADMIN_PASSWORD");
+  }
+  auto boot = auth.bootstrap_admin(admin_email, admin_password);
+  if (!boot.ok()) {
+    spdlog::critical("creating the first admin: {}", boot.error().message);
+    return 1;
+  }
+  if (boot->has_value()) {
+    if ((*boot)->empty())
+      spdlog::info("created the first admin {} (password from OMNILINE_ADMIN_PASSWORD)",
+                   *admin_email);
+    else
+      spdlog::warn("created the first admin: email admin@localhost password {} "
+                   "(shown only this once; change it after signing in)",
+                   **boot);
+  }
+
+  api::ApiConfig apic;
+  apic.web_root = o.web_dir.empty() ? default_web_dir() : o.web_dir;
+  apic.secure_cookies = o.secure_cookies;
+  api::Api api({**store, auth, employees, metrics}, apic);
+
+  sc.io_threads = o.io_threads;
+  sc.worker_threads = std::max(1, o.worker_threads);
+  sc.max_connections = o.max_connections;
+  sc.header_limit = o.header_limit;
+  sc.body_limit = o.body_limit;
+  sc.read_timeout = std::chrono::seconds(o.read_timeout_s);
+  sc.idle_timeout = std::chrono::seconds(o.idle_timeout_s);
+  sc.shutdown_grace = std::chrono::seconds(o.shutdown_grace_s);
+  sc.access_log = o.access_log;
+  http::Server server(sc, api, metrics);
+  if (auto st = server.start(); !st.ok()) {
+    spdlog::critical("{}", st.error().message);
+    return 1;
+  }
+  const std::string host = sc.host.find(':') != std::string::npos ? "[" + sc.host + "]" : sc.host;
+  spdlog::info("Omniline {} listening on http://{}:{}/ (data dir {}, web dir {}, schema v{})",
+               "0.1.0", host, server.port(), o.data_dir,
+               apic.web_root.empty() ? "none" : apic.web_root, (*store)->schema_version());
+  server.run();
+  (*store)->close();  // the last queued writes are committed before exit
+  spdlog::info("stopped cleanly");
+  spdlog::shutdown();
+  return 0;
+}
+
+int migrate(const std::string& data_dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir, ec);
+  auto v = store::migrate_sqlite(db_path(data_dir));
+  if (!v.ok()) {
+    std::cerr << "migrate: " << v.error().message << "\n";
+    return 1;
+  }
+  std::cout << "database " << db_path(data_dir) << " is at schema version " << *v << "\n";
+  return 0;
+}
+
+int user_add(const std::string& data_dir, services::NewEmployee in, const std::string& role) {
+  if (!crypto::init_crypto()) return 1;
+  auto r = domain::parse_role(role);
+  if (!r) {
+    std::cerr << "user add: --role must be admin, supervisor or operator\n";
+    return 2;
+  }
+  in.role = *r;
+  bool generated = false;
+  if (in.password.empty()) {
+    if (const char* p = env("OMNILINE_USER_PASSWORD")) {
+      in.password = p;
+    } else {
+      in.password = crypto::random_token(18);
+      generated = true;
+    }
+  }
+  auto store = open_store(data_dir, 1);
+  if (!store.ok()) {
+    std::cerr << "user add: " << store.error().message << "\n";
+    return 1;
+  }
+  services::AuthService auth(**store, {});
+  services::EmployeeService employees(**store, auth);
+  auto e = employees.create_unchecked(in);
+  (*store)->close();
+  if (!e.ok()) {
+    std::cerr << "user add: " << e.error().message << "\n";
+    return e.error().code == ErrorCode::kConflict ? 3 : 2;
+  }
+  std::cout << "created employee " << e->id.get() << " <" << e->email << "> role "
+            << domain::role_name(e->role) << "\n";
+  if (generated) std::cout << "password: " << in.password << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Omniline: a self-hosted omnichannel contact center"};
+  app.set_config("--config", "", "read options from a TOML/INI file")->envname("OMNILINE_CONFIG");
+  app.require_subcommand(1);
+
+  Options o;
+  auto* serve_cmd = app.add_subcommand("serve", "run the server");
+  serve_cmd->add_option("--listen", o.listen, "address:port to listen on")
+      ->envname("OMNILINE_LISTEN")->capture_default_str();
+  serve_cmd->add_option("--data-dir", o.data_dir, "database and files")
+      ->envname("OMNILINE_DATA_DIR")->capture_default_str();
+  serve_cmd->add_option("--web-dir", o.web_dir, "built web app (default: web/ beside the binary)")
+      ->envname("OMNILINE_WEB_DIR");
+  serve_cmd->add_option("--log-level", o.log_level, "trace, debug, info, warn, error")
+      ->envname("OMNILINE_LOG_LEVEL")->capture_default_str();
+  serve_cmd->add_option("--access-log", o.access_log, "log every request")
+      ->envname("OMNILINE_ACCESS_LOG")->capture_default_str();
+  serve_cmd->add_option("--secure-cookies", o.secure_cookies, "mark cookies Secure (HTTPS)")
+      ->envname("OMNILINE_SECURE_COOKIES")->capture_default_str();
+  serve_cmd->add_option("--io-threads", o.io_threads, "I/O threads (0: one per core)")
+      ->envname("OMNILINE_IO_THREADS")->check(CLI::Range(0, 256));
+  serve_cmd->add_option("--worker-threads", o.worker_threads, "threads answering requests")
+      ->envname("OMNILINE_WORKER_THREADS")->check(CLI::Range(1, 1024))->capture_default_str();
+  serve_cmd->add_option("--read-connections", o.read_connections, "database read connections")
+      ->envname("OMNILINE_READ_CONNECTIONS")->check(CLI::Range(1, 64))->capture_default_str();
+  serve_cmd->add_option("--max-connections", o.max_connections, "open connections at most")
+      ->envname("OMNILINE_MAX_CONNECTIONS")->capture_default_str();
+  serve_cmd->add_option("--header-limit", o.header_limit, "request header bytes at most")
+      ->envname("OMNILINE_HEADER_LIMIT")->check(CLI::Range(1024, 1 << 20))->capture_default_str();
+  serve_cmd->add_option("--body-limit", o.body_limit, "JSON body bytes at most")
+      ->envname("OMNILINE_BODY_LIMIT")->check(CLI::Range(1024, 1 << 30))->capture_default_str();
+  serve_cmd->add_option("--read-timeout", o.read_timeout_s, "seconds to receive a header or body")
+      ->envname("OMNILINE_READ_TIMEOUT")->check(CLI::Range(1, 3600))->capture_default_str();
+  serve_cmd->add_option("--idle-timeout", o.idle_timeout_s, "seconds a keep-alive connection may idle")
+      ->envname("OMNILINE_IDLE_TIMEOUT")->check(CLI::Range(1, 86400))->capture_default_str();
+  serve_cmd->add_option("--shutdown-grace", o.shutdown_grace_s, "seconds to finish requests on stop")
+      ->envname("OMNILINE_SHUTDOWN_GRACE")->check(CLI::Range(0, 600))->capture_default_str();
+  serve_cmd->add_option("--session-ttl-hours", o.session_ttl_h, "browser session lifetime")
+      ->envname("OMNILINE_SESSION_TTL_HOURS")->check(CLI::Range(1, 24 * 365))->capture_default_str();
+
+  std::string migrate_dir = "./data";
+  auto* migrate_cmd = app.add_subcommand("migrate", "apply pending database migrations");
+  migrate_cmd->add_option("--data-dir", migrate_dir)->envname("OMNILINE_DATA_DIR")->capture_default_str();
+
+  std::string user_dir = "./data", role = "operator";
+  services::NewEmployee nu;
+  auto* user_cmd = app.add_subcommand("user", "manage employees");
+  user_cmd->require_subcommand(1);
+  auto* add_cmd = user_cmd->add_subcommand("add", "create an employee");
+  add_cmd->add_option("--data-dir", user_dir)->envname("OMNILINE_DATA_DIR")->capture_default_str();
+  add_cmd->add_option("--email", nu.email, "e-mail (sign-in name)")->required();
+  add_cmd->add_option("--name", nu.name, "display name")->required();
+  add_cmd->add_option("--role", role, "admin, supervisor or operator")->capture_default_str();
+  add_cmd->add_option("--password", nu.password,
+                      "password (else OMNILINE_USER_PASSWORD, else one is generated and printed)");
+
+  app.add_subcommand("version", "print the version")->callback([] { std::cout << "omniline 0.1.0\n"; });
+
+  CLI11_PARSE(app, argc, argv);
+  if (serve_cmd->parsed()) return serve(o);
+  if (migrate_cmd->parsed()) return migrate(migrate_dir);
+  if (add_cmd->parsed()) return user_add(user_dir, nu, role);
+  return 0;
+}

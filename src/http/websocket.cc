@@ -1,0 +1,165 @@
+// /api/v1/realtime: one WebSocket per browser tab. A bounded outbound queue with one write in
+// flight; a reader too slow to keep up is disconnected rather than allowed to grow memory.
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+#include <deque>
+
+#include "http/detail.h"
+
+namespace omniline::http::detail {
+
+namespace {
+
+namespace json = boost::json;
+
+class WsSession : public Closable, public std::enable_shared_from_this<WsSession> {
+ public:
+  WsSession(std::shared_ptr<Shared> shared, beast::tcp_stream stream, std::int64_t employee_id)
+      : shared_(std::move(shared)), ws_(std::move(stream)), employee_id_(employee_id) {}
+
+  ~WsSession() override {
+    shared_->remove(id_);
+    --shared_->metrics.open_websockets;
+    --shared_->metrics.open_connections;
+  }
+
+  void start(bhttp::request<bhttp::string_body> upgrade) {
+    ++shared_->metrics.open_connections;
+    ++shared_->metrics.open_websockets;
+    id_ = shared_->add(weak_from_this());
+    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+      res.set(bhttp::field::server, "omniline");
+    }));
+    ws_.read_message_max(shared_->config.ws_message_limit);
+    asio::co_spawn(ws_.get_executor(), run(shared_from_this(), std::move(upgrade)), asio::detached);
+  }
+
+  // Queues a message (any thread). Over the queue limit the connection is closed.
+  void send(std::shared_ptr<const std::string> msg) {
+    asio::post(ws_.get_executor(), [self = shared_from_this(), msg = std::move(msg)]() mutable {
+      self->enqueue(std::move(msg));
+    });
+  }
+
+  void begin_close() override {
+    asio::post(ws_.get_executor(), [self = shared_from_this()] {
+      self->close(websocket::close_code::going_away, "server shutting down");
+    });
+  }
+
+ private:
+  static asio::awaitable<void> run(std::shared_ptr<WsSession> self,
+                                   bhttp::request<bhttp::string_body> upgrade) {
+    auto [aec] = co_await self->ws_.async_accept(upgrade, asio::as_tuple(asio::use_awaitable));
+    if (aec) co_return;
+    self->accepted_ = true;
+    json::object hello{{"seq", 0},
+                       {"type", "hello"},
+                       {"data", json::object{{"employee_id", self->employee_id_}}}};
+    self->enqueue(std::make_shared<const std::string>(json::serialize(hello)));
+    if (self->shared_->draining) self->close(websocket::close_code::going_away, "server shutting down");
+
+    beast::flat_buffer buf;
+    for (;;) {
+      auto [ec, n] = co_await self->ws_.async_read(buf, asio::as_tuple(asio::use_awaitable));
+      (void)n;
+      if (ec) break;  // closed, timed out, message too big, cancelled
+      std::string text = beast::buffers_to_string(buf.data());
+      buf.consume(buf.size());
+      self->on_message(text);
+    }
+  }
+
+  void on_message(const std::string& text) {
+    boost::system::error_code ec;
+    json::value v = json::parse(text, ec);
+    std::string type;
+    if (!ec && v.is_object()) {
+      if (auto* t = v.as_object().if_contains("type"); t && t->is_string())
+        type = std::string(t->as_string());
+    }
+    json::object reply;
+    if (type == "ping") {
+      reply = {{"type", "pong"}};
+    } else {
+      reply = {{"type", "error"},
+               {"data", json::object{{"code", "invalid_request"},
+                                     {"message", ec || !v.is_object() ? "malformed JSON message"
+                                                                      : "unknown message type"}}}};
+    }
+    enqueue(std::make_shared<const std::string>(json::serialize(reply)));
+  }
+
+  void enqueue(std::shared_ptr<const std::string> msg) {
+    if (closing_) return;
+    if (queue_.size() >= shared_->config.ws_queue_limit) {
+      spdlog::warn("websocket of employee {}: outbound queue full, disconnecting", employee_id_);
+      close(websocket::close_code::policy_error, "too slow");
+      return;
+    }
+    queue_.push_back(std::move(msg));
+    if (!writing_) write_next();
+  }
+
+  void write_next() {
+    if (queue_.empty() || !accepted_) {
+      writing_ = false;
+      if (close_pending_) do_close();
+      return;
+    }
+    writing_ = true;
+    ws_.text(true);
+    ws_.async_write(asio::buffer(*queue_.front()),
+                    [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+                      self->queue_.pop_front();
+                      if (ec) {
+                        self->queue_.clear();
+                        self->writing_ = false;
+                        return;
+                      }
+                      self->write_next();
+                    });
+  }
+
+  void close(websocket::close_code code, const char* reason) {
+    if (closing_) return;
+    closing_ = true;
+    close_reason_ = websocket::close_reason(code, reason);
+    queue_.clear();
+    if (writing_ || !accepted_) {
+      close_pending_ = true;  // after the write in flight (or never, if not yet accepted)
+      if (!accepted_) beast::get_lowest_layer(ws_).cancel();
+      return;
+    }
+    do_close();
+  }
+
+  void do_close() {
+    close_pending_ = false;
+    ws_.async_close(close_reason_, [self = shared_from_this()](boost::system::error_code) {});
+  }
+
+  std::shared_ptr<Shared> shared_;
+  websocket::stream<beast::tcp_stream> ws_;
+  const std::int64_t employee_id_;
+  std::uint64_t id_ = 0;
+  // Touched only on the strand:
+  std::deque<std::shared_ptr<const std::string>> queue_;
+  bool writing_ = false;
+  bool accepted_ = false;
+  bool closing_ = false;
+  bool close_pending_ = false;
+  websocket::close_reason close_reason_;
+};
+
+}  // namespace
+
+void start_websocket(std::shared_ptr<Shared> shared, beast::tcp_stream stream,
+                     bhttp::request<bhttp::string_body> upgrade, std::int64_t employee_id) {
+  auto s = std::make_shared<WsSession>(std::move(shared), std::move(stream), employee_id);
+  s->start(std::move(upgrade));
+}
+
+}  // namespace omniline::http::detail
