@@ -8,7 +8,7 @@ export CCACHE_DIR ?= $(HOME)/.cache/ccache
 LISTEN ?= 127.0.0.1:8080
 DATA_DIR ?= ./data
 
-.PHONY: deps build build-asan run test unit-asan bench-store format clean
+.PHONY: deps build build-asan run test bench-store format clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -21,7 +21,7 @@ build: deps $(BUILD)/build.ninja
 	@bash scripts/build-web.sh $(BUILD)/web
 
 $(ASAN_BUILD)/build.ninja: CMakeLists.txt
-	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DOMNILINE_SANITIZE=ON -DOMNILINE_UNIT_ONLY=ON
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DOMNILINE_SANITIZE=ON
 
 build-asan: deps $(ASAN_BUILD)/build.ninja
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
@@ -29,8 +29,9 @@ build-asan: deps $(ASAN_BUILD)/build.ninja
 run: build
 	OMNILINE_WEB_DIR=$(BUILD)/web $(BUILD)/omniline serve --listen $(LISTEN) --data-dir $(DATA_DIR)
 
-# Every test: unit tests (plain and under ASan+UBSan), integration tests against the real
-# binary, and the storage benchmark in smoke mode.
+# Every test, twice: in the normal build and with everything (server included) built under
+# AddressSanitizer + UndefinedBehaviorSanitizer. Unit tests, storage contract tests, integration
+# tests against the real binary, and the storage benchmark in smoke mode.
 test: build build-asan
 	cd $(BUILD) && OMNILINE_WEB_DIR=$(CURDIR)/$(BUILD)/web ctest --output-on-failure
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \

@@ -7,7 +7,9 @@
 
 namespace omniline::api {
 
-Api::Api(ApiDeps deps, ApiConfig config) : deps_(deps), config_(std::move(config)) { add_routes(); }
+Api::Api(ApiDeps deps, ApiConfig config) : deps_(deps), config_(std::move(config)) {
+  add_routes();
+}
 
 void Api::add_routes() {
   auto bind = [this](Response (Api::*fn)(Request&)) {
@@ -72,10 +74,9 @@ Result<services::Principal> Api::authenticate(const Request& req) {
   if (auto h = req.header("authorization")) {
     std::string_view v = *h;
     constexpr std::string_view kBearer = "Bearer ";
-    if (v.size() <= kBearer.size() || !std::equal(kBearer.begin(), kBearer.end(), v.begin(),
-                                                   [](char a, char b) {
-                                                     return std::tolower(a) == std::tolower(b);
-                                                   }))
+    if (v.size() <= kBearer.size() ||
+        !std::equal(kBearer.begin(), kBearer.end(), v.begin(),
+                    [](char a, char b) { return std::tolower(a) == std::tolower(b); }))
       return Error::unauthorized("Authorization must be 'Bearer <token>'");
     return deps_.auth.authenticate(v.substr(kBearer.size()));
   }
@@ -93,8 +94,9 @@ Result<services::Principal> Api::authenticate(const Request& req) {
 
 std::string Api::session_cookie(const std::string& token, UnixMs expires_at) const {
   long max_age = expires_at > 0 ? std::max<long>(0, (expires_at - now_ms()) / 1000) : 0;
-  return std::string(kSessionCookie) + "=" + token + "; Path=/; Max-Age=" + std::to_string(max_age) +
-         "; HttpOnly; SameSite=Lax" + (config_.secure_cookies ? "; Secure" : "");
+  return std::string(kSessionCookie) + "=" + token +
+         "; Path=/; Max-Age=" + std::to_string(max_age) + "; HttpOnly; SameSite=Lax" +
+         (config_.secure_cookies ? "; Secure" : "");
 }
 
 std::string Api::csrf_cookie(const std::string& csrf, UnixMs expires_at) const {

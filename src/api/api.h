@@ -17,8 +17,8 @@
 namespace omniline::api {
 
 struct ApiConfig {
-  std::string web_root;        // static files of the web app; empty: none
-  bool secure_cookies = false; // add `Secure` to cookies (set when served over HTTPS)
+  std::string web_root;         // static files of the web app; empty: none
+  bool secure_cookies = false;  // add `Secure` to cookies (set when served over HTTPS)
 };
 
 struct ApiDeps {

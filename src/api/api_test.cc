@@ -12,7 +12,9 @@
 namespace omniline::api {
 namespace {
 
-Response ok_handler(Request&) { return {}; }
+Response ok_handler(Request&) {
+  return {};
+}
 
 TEST(Router, MatchesLiteralAndParams) {
   Router r;
@@ -174,8 +176,9 @@ TEST_F(StaticFiles, SpaFallbackOnlyForRoutes) {
 }
 
 TEST_F(StaticFiles, NoTraversalNoDotFiles) {
-  for (const char* p : {"/../omniline-static-outside.txt", "/assets/../../omniline-static-outside.txt",
-                        "/.env", "/assets/..", "/..", "/a\\..\\b"}) {
+  for (const char* p :
+       {"/../omniline-static-outside.txt", "/assets/../../omniline-static-outside.txt", "/.env",
+        "/assets/..", "/..", "/a\\..\\b"}) {
     auto r = get(p);
     EXPECT_EQ(r.status, 404) << p;
     EXPECT_EQ(r.body.find("outside"), std::string::npos) << p;

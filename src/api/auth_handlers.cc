@@ -51,9 +51,9 @@ Response Api::route_patch_me(Request& req) {
   auto body = parse_object(req.body);
   if (!body.ok()) return error_response(body.error());
   services::ProfilePatch p;
-  for (auto [field, key] : {std::pair{&p.name, "name"}, std::pair{&p.avatar_url, "avatar_url"},
-                            std::pair{&p.password, "password"},
-                            std::pair{&p.current_password, "current_password"}}) {
+  for (auto [field, key] :
+       {std::pair{&p.name, "name"}, std::pair{&p.avatar_url, "avatar_url"},
+        std::pair{&p.password, "password"}, std::pair{&p.current_password, "current_password"}}) {
     auto v = opt_string(*body, key);
     if (!v.ok()) return error_response(v.error());
     *field = std::move(*v);

@@ -26,9 +26,12 @@ Response Api::route_list_employees(Request& req) {
   if (!page.ok()) return error_response(page.error());
   store::EmployeeFilter filter;
   if (auto a = req.query_param("active")) {
-    if (*a == "true") filter.active = true;
-    else if (*a == "false") filter.active = false;
-    else return error_response(Error::invalid("active must be true or false"));
+    if (*a == "true")
+      filter.active = true;
+    else if (*a == "false")
+      filter.active = false;
+    else
+      return error_response(Error::invalid("active must be true or false"));
   }
   auto res = deps_.employees.list(*who, filter, {page->after, page->limit});
   if (!res.ok()) return error_response(res.error());
@@ -90,9 +93,9 @@ Response Api::route_patch_employee(Request& req) {
   auto body = parse_object(req.body);
   if (!body.ok()) return error_response(body.error());
   services::EmployeePatch p;
-  for (auto [field, key] : {std::pair{&p.name, "name"}, std::pair{&p.email, "email"},
-                            std::pair{&p.password, "password"},
-                            std::pair{&p.avatar_url, "avatar_url"}}) {
+  for (auto [field, key] :
+       {std::pair{&p.name, "name"}, std::pair{&p.email, "email"},
+        std::pair{&p.password, "password"}, std::pair{&p.avatar_url, "avatar_url"}}) {
     auto v = opt_string(*body, key);
     if (!v.ok()) return error_response(v.error());
     *field = std::move(*v);

@@ -12,10 +12,10 @@
 namespace omniline::api {
 
 struct Request {
-  std::string method;  // "GET", "POST", ...
-  std::string path;    // percent-decoded path, no query
-  std::unordered_map<std::string, std::string> query;         // decoded; last value wins
-  std::vector<std::pair<std::string, std::string>> headers;   // names lower-cased
+  std::string method;                                        // "GET", "POST", ...
+  std::string path;                                          // percent-decoded path, no query
+  std::unordered_map<std::string, std::string> query;        // decoded; last value wins
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
   std::string remote_ip;
   std::string request_id;

@@ -18,8 +18,8 @@ struct Match {
   const Handler* handler = nullptr;  // null: no route
   std::string pattern;               // the route's pattern, a bounded label for metrics
   std::unordered_map<std::string, std::string> params;
-  bool method_not_allowed = false;   // the path exists with other methods
-  std::string allowed;               // "GET, POST" when method_not_allowed
+  bool method_not_allowed = false;  // the path exists with other methods
+  std::string allowed;              // "GET, POST" when method_not_allowed
 };
 
 class Router {

@@ -8,7 +8,7 @@
 
 namespace omniline::api {
 
-boost::json::object to_json(const domain::Employee& e);  // never includes password_hash
+boost::json::object to_json(const domain::Employee& e);   // never includes password_hash
 boost::json::object to_json(const domain::AuthToken& t);  // never includes token_hash
 
 }  // namespace omniline::api

@@ -60,17 +60,32 @@ std::string_view mime_type_for(std::string_view p) {
   auto dot = p.rfind('.');
   if (dot == std::string_view::npos) return "application/octet-stream";
   std::string_view ext = p.substr(dot + 1);
-  struct M { std::string_view ext, type; };
+  struct M {
+    std::string_view ext, type;
+  };
   static constexpr M kTypes[] = {
-      {"html", "text/html; charset=utf-8"}, {"js", "text/javascript; charset=utf-8"},
-      {"mjs", "text/javascript; charset=utf-8"}, {"css", "text/css; charset=utf-8"},
-      {"json", "application/json"}, {"map", "application/json"},
-      {"svg", "image/svg+xml"}, {"png", "image/png"}, {"jpg", "image/jpeg"},
-      {"jpeg", "image/jpeg"}, {"gif", "image/gif"}, {"webp", "image/webp"},
-      {"ico", "image/x-icon"}, {"woff", "font/woff"}, {"woff2", "font/woff2"},
-      {"txt", "text/plain; charset=utf-8"}, {"wasm", "application/wasm"},
-      {"mp3", "audio/mpeg"}, {"ogg", "audio/ogg"}, {"wav", "audio/wav"},
-      {"webmanifest", "application/manifest+json"}, {"yaml", "application/yaml"},
+      {"html", "text/html; charset=utf-8"},
+      {"js", "text/javascript; charset=utf-8"},
+      {"mjs", "text/javascript; charset=utf-8"},
+      {"css", "text/css; charset=utf-8"},
+      {"json", "application/json"},
+      {"map", "application/json"},
+      {"svg", "image/svg+xml"},
+      {"png", "image/png"},
+      {"jpg", "image/jpeg"},
+      {"jpeg", "image/jpeg"},
+      {"gif", "image/gif"},
+      {"webp", "image/webp"},
+      {"ico", "image/x-icon"},
+      {"woff", "font/woff"},
+      {"woff2", "font/woff2"},
+      {"txt", "text/plain; charset=utf-8"},
+      {"wasm", "application/wasm"},
+      {"mp3", "audio/mpeg"},
+      {"ogg", "audio/ogg"},
+      {"wav", "audio/wav"},
+      {"webmanifest", "application/manifest+json"},
+      {"yaml", "application/yaml"},
   };
   for (const auto& m : kTypes)
     if (m.ext == ext) return m.type;
@@ -84,7 +99,8 @@ Response serve_static(const std::string& root, const Request& req) {
     // SPA fallback: client-side routes have no extension in their last segment; unsafe paths
     // (traversal attempts) never fall back, they are answered 404.
     auto last = req.path.substr(req.path.rfind('/') + 1);
-    bool unsafe = req.path.find("/.") != std::string::npos || req.path.find('\\') != std::string::npos;
+    bool unsafe =
+        req.path.find("/.") != std::string::npos || req.path.find('\\') != std::string::npos;
     if (!unsafe && last.find('.') == std::string::npos) {
       file = resolve_static_path(root, "/index.html");
       fallback = true;

@@ -52,7 +52,8 @@ bool split_listen(const std::string& s, std::string& host, std::uint16_t& port) 
   if (colon == std::string::npos) return false;
   host = s.substr(0, colon);
   if (host.empty()) host = "127.0.0.1";
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   try {
     std::size_t used = 0;
     int p = std::stoi(s.substr(colon + 1), &used);
@@ -64,9 +65,12 @@ bool split_listen(const std::string& s, std::string& host, std::uint16_t& port) 
   return true;
 }
 
-std::string db_path(const std::string& data_dir) { return data_dir + "/omniline.db"; }
+std::string db_path(const std::string& data_dir) {
+  return data_dir + "/omniline.db";
+}
 
-Result<std::unique_ptr<store::Store>> open_store(const std::string& data_dir, int read_connections) {
+Result<std::unique_ptr<store::Store>> open_store(const std::string& data_dir,
+                                                 int read_connections) {
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
   if (ec) return Error::internal("cannot create data dir " + data_dir + ": " + ec.message());
@@ -131,9 +135,10 @@ int serve(const Options& o) {
       spdlog::info("created the first admin {} (password from OMNILINE_ADMIN_PASSWORD)",
                    *admin_email);
     else
-      spdlog::warn("created the first admin: email admin@localhost password {} "
-                   "(shown only this once; change it after signing in)",
-                   **boot);
+      spdlog::warn(
+          "created the first admin: email admin@localhost password {} "
+          "(shown only this once; change it after signing in)",
+          **boot);
   }
 
   api::ApiConfig apic;
@@ -224,41 +229,68 @@ int main(int argc, char** argv) {
   Options o;
   auto* serve_cmd = app.add_subcommand("serve", "run the server");
   serve_cmd->add_option("--listen", o.listen, "address:port to listen on")
-      ->envname("OMNILINE_LISTEN")->capture_default_str();
+      ->envname("OMNILINE_LISTEN")
+      ->capture_default_str();
   serve_cmd->add_option("--data-dir", o.data_dir, "database and files")
-      ->envname("OMNILINE_DATA_DIR")->capture_default_str();
+      ->envname("OMNILINE_DATA_DIR")
+      ->capture_default_str();
   serve_cmd->add_option("--web-dir", o.web_dir, "built web app (default: web/ beside the binary)")
       ->envname("OMNILINE_WEB_DIR");
   serve_cmd->add_option("--log-level", o.log_level, "trace, debug, info, warn, error")
-      ->envname("OMNILINE_LOG_LEVEL")->capture_default_str();
+      ->envname("OMNILINE_LOG_LEVEL")
+      ->capture_default_str();
   serve_cmd->add_option("--access-log", o.access_log, "log every request")
-      ->envname("OMNILINE_ACCESS_LOG")->capture_default_str();
+      ->envname("OMNILINE_ACCESS_LOG")
+      ->capture_default_str();
   serve_cmd->add_option("--secure-cookies", o.secure_cookies, "mark cookies Secure (HTTPS)")
-      ->envname("OMNILINE_SECURE_COOKIES")->capture_default_str();
+      ->envname("OMNILINE_SECURE_COOKIES")
+      ->capture_default_str();
   serve_cmd->add_option("--io-threads", o.io_threads, "I/O threads (0: one per core)")
-      ->envname("OMNILINE_IO_THREADS")->check(CLI::Range(0, 256));
+      ->envname("OMNILINE_IO_THREADS")
+      ->check(CLI::Range(0, 256));
   serve_cmd->add_option("--worker-threads", o.worker_threads, "threads answering requests")
-      ->envname("OMNILINE_WORKER_THREADS")->check(CLI::Range(1, 1024))->capture_default_str();
+      ->envname("OMNILINE_WORKER_THREADS")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
   serve_cmd->add_option("--read-connections", o.read_connections, "database read connections")
-      ->envname("OMNILINE_READ_CONNECTIONS")->check(CLI::Range(1, 64))->capture_default_str();
+      ->envname("OMNILINE_READ_CONNECTIONS")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
   serve_cmd->add_option("--max-connections", o.max_connections, "open connections at most")
-      ->envname("OMNILINE_MAX_CONNECTIONS")->capture_default_str();
+      ->envname("OMNILINE_MAX_CONNECTIONS")
+      ->capture_default_str();
   serve_cmd->add_option("--header-limit", o.header_limit, "request header bytes at most")
-      ->envname("OMNILINE_HEADER_LIMIT")->check(CLI::Range(1024, 1 << 20))->capture_default_str();
+      ->envname("OMNILINE_HEADER_LIMIT")
+      ->check(CLI::Range(1024, 1 << 20))
+      ->capture_default_str();
   serve_cmd->add_option("--body-limit", o.body_limit, "JSON body bytes at most")
-      ->envname("OMNILINE_BODY_LIMIT")->check(CLI::Range(1024, 1 << 30))->capture_default_str();
+      ->envname("OMNILINE_BODY_LIMIT")
+      ->check(CLI::Range(1024, 1 << 30))
+      ->capture_default_str();
   serve_cmd->add_option("--read-timeout", o.read_timeout_s, "seconds to receive a header or body")
-      ->envname("OMNILINE_READ_TIMEOUT")->check(CLI::Range(1, 3600))->capture_default_str();
-  serve_cmd->add_option("--idle-timeout", o.idle_timeout_s, "seconds a keep-alive connection may idle")
-      ->envname("OMNILINE_IDLE_TIMEOUT")->check(CLI::Range(1, 86400))->capture_default_str();
-  serve_cmd->add_option("--shutdown-grace", o.shutdown_grace_s, "seconds to finish requests on stop")
-      ->envname("OMNILINE_SHUTDOWN_GRACE")->check(CLI::Range(0, 600))->capture_default_str();
+      ->envname("OMNILINE_READ_TIMEOUT")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--idle-timeout", o.idle_timeout_s, "seconds a keep-alive connection may idle")
+      ->envname("OMNILINE_IDLE_TIMEOUT")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--shutdown-grace", o.shutdown_grace_s, "seconds to finish requests on stop")
+      ->envname("OMNILINE_SHUTDOWN_GRACE")
+      ->check(CLI::Range(0, 600))
+      ->capture_default_str();
   serve_cmd->add_option("--session-ttl-hours", o.session_ttl_h, "browser session lifetime")
-      ->envname("OMNILINE_SESSION_TTL_HOURS")->check(CLI::Range(1, 24 * 365))->capture_default_str();
+      ->envname("OMNILINE_SESSION_TTL_HOURS")
+      ->check(CLI::Range(1, 24 * 365))
+      ->capture_default_str();
 
   std::string migrate_dir = "./data";
   auto* migrate_cmd = app.add_subcommand("migrate", "apply pending database migrations");
-  migrate_cmd->add_option("--data-dir", migrate_dir)->envname("OMNILINE_DATA_DIR")->capture_default_str();
+  migrate_cmd->add_option("--data-dir", migrate_dir)
+      ->envname("OMNILINE_DATA_DIR")
+      ->capture_default_str();
 
   std::string user_dir = "./data", role = "operator";
   services::NewEmployee nu;
@@ -272,7 +304,9 @@ int main(int argc, char** argv) {
   add_cmd->add_option("--password", nu.password,
                       "password (else OMNILINE_USER_PASSWORD, else one is generated and printed)");
 
-  app.add_subcommand("version", "print the version")->callback([] { std::cout << "omniline 0.1.0\n"; });
+  app.add_subcommand("version", "print the version")->callback([] {
+    std::cout << "omniline 0.1.0\n";
+  });
 
   CLI11_PARSE(app, argc, argv);
   if (serve_cmd->parsed()) return serve(o);

@@ -5,8 +5,7 @@
 namespace omniline::metrics {
 
 Histogram::Histogram(std::vector<double> bounds)
-    : bounds_(std::move(bounds)),
-      buckets_(new std::atomic<std::uint64_t>[bounds_.size() + 1]) {
+    : bounds_(std::move(bounds)), buckets_(new std::atomic<std::uint64_t>[bounds_.size() + 1]) {
   for (std::size_t i = 0; i <= bounds_.size(); ++i) buckets_[i].store(0);
 }
 
@@ -33,10 +32,10 @@ void Histogram::render(std::string& out, const std::string& name, const std::str
 }
 
 Registry::Registry()
-    : request_seconds_({0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
-                        0.25, 0.5, 1, 2.5, 5}),
-      commit_seconds_({0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
-                       0.5, 1}),
+    : request_seconds_({0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                        0.5, 1, 2.5, 5}),
+      commit_seconds_(
+          {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1}),
       commit_batch_size_({1, 2, 4, 8, 16, 32, 64, 128, 256, 512}) {}
 
 namespace {
@@ -80,7 +79,8 @@ std::string Registry::render() const {
     for (const auto& [labels, n] : requests_)
       out += fmt::format("omniline_http_requests_total{{{}}} {}\n", labels, n);
   }
-  out += "# HELP omniline_http_request_duration_seconds Time from request read to response ready.\n";
+  out +=
+      "# HELP omniline_http_request_duration_seconds Time from request read to response ready.\n";
   out += "# TYPE omniline_http_request_duration_seconds histogram\n";
   request_seconds_.render(out, "omniline_http_request_duration_seconds", "");
   out += "# HELP omniline_open_connections Open HTTP connections (WebSockets included).\n";

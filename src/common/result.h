@@ -10,15 +10,15 @@
 namespace omniline {
 
 enum class ErrorCode {
-  kInvalid,      // the caller sent something malformed or out of range -> 400
-  kUnauthorized, // no or bad credentials -> 401
-  kForbidden,    // authenticated but not allowed -> 403
-  kNotFound,     // -> 404
-  kConflict,     // unique key taken, state does not allow it -> 409
-  kTooLarge,     // -> 413
-  kRateLimited,  // -> 429
-  kUnavailable,  // storage closed or shutting down -> 503
-  kInternal,     // a bug or an I/O failure -> 500
+  kInvalid,       // the caller sent something malformed or out of range -> 400
+  kUnauthorized,  // no or bad credentials -> 401
+  kForbidden,     // authenticated but not allowed -> 403
+  kNotFound,      // -> 404
+  kConflict,      // unique key taken, state does not allow it -> 409
+  kTooLarge,      // -> 413
+  kRateLimited,   // -> 429
+  kUnavailable,   // storage closed or shutting down -> 503
+  kInternal,      // a bug or an I/O failure -> 500
 };
 
 // Stable lower_snake name of a code as used in the API's {"error":{"code":...}}.
@@ -45,22 +45,37 @@ struct Error {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design
   Result(Error error) : v_(std::move(error)) {}  // NOLINT
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
 
-  T& value() & { assert(ok()); return std::get<0>(v_); }
-  const T& value() const& { assert(ok()); return std::get<0>(v_); }
-  T&& value() && { assert(ok()); return std::get<0>(std::move(v_)); }
+  T& value() & {
+    assert(ok());
+    return std::get<0>(v_);
+  }
+  const T& value() const& {
+    assert(ok());
+    return std::get<0>(v_);
+  }
+  T&& value() && {
+    assert(ok());
+    return std::get<0>(std::move(v_));
+  }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
 
-  const Error& error() const { assert(!ok()); return std::get<1>(v_); }
-  Error&& take_error() && { assert(!ok()); return std::get<1>(std::move(v_)); }
+  const Error& error() const {
+    assert(!ok());
+    return std::get<1>(v_);
+  }
+  Error&& take_error() && {
+    assert(!ok());
+    return std::get<1>(std::move(v_));
+  }
 
  private:
   std::variant<T, Error> v_;
@@ -76,7 +91,10 @@ class [[nodiscard]] Result<void> {
   Result(Error error) : err_(std::move(error)), ok_(false) {}  // NOLINT
   bool ok() const { return ok_; }
   explicit operator bool() const { return ok_; }
-  const Error& error() const { assert(!ok_); return err_; }
+  const Error& error() const {
+    assert(!ok_);
+    return err_;
+  }
   Error&& take_error() && { return std::move(err_); }
 
  private:

@@ -24,9 +24,7 @@ struct AuthToken {
   std::optional<UnixMs> last_used_at;
   std::optional<UnixMs> revoked_at;
 
-  bool usable_at(UnixMs now) const {
-    return !revoked_at && (!expires_at || *expires_at > now);
-  }
+  bool usable_at(UnixMs now) const { return !revoked_at && (!expires_at || *expires_at > now); }
 };
 
 }  // namespace omniline::domain

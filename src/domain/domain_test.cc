@@ -25,8 +25,8 @@ TEST(Email, NormalisesCaseAndSpace) {
 }
 
 TEST(Email, RejectsMalformed) {
-  for (const char* bad : {"", "   ", "alice", "@example.com", "alice@", "a@b@c", "a b@c.d",
-                          "a<b>@c.d", "a\n@c.d"}) {
+  for (const char* bad :
+       {"", "   ", "alice", "@example.com", "alice@", "a@b@c", "a b@c.d", "a<b>@c.d", "a\n@c.d"}) {
     auto e = normalize_email(bad);
     ASSERT_FALSE(e.ok()) << bad;
     EXPECT_EQ(e.error().code, ErrorCode::kInvalid);
@@ -59,7 +59,11 @@ TEST(AvatarUrl, OnlyHttpOrPath) {
 }
 
 TEST(Permissions, EveryRoleAndAction) {
-  struct Case { Role role; Action action; bool allowed; };
+  struct Case {
+    Role role;
+    Action action;
+    bool allowed;
+  };
   const Case cases[] = {
       {Role::kAdmin, Action::kManageEmployees, true},
       {Role::kSupervisor, Action::kManageEmployees, false},

@@ -7,9 +7,12 @@ namespace omniline::domain {
 
 const char* role_name(Role r) {
   switch (r) {
-    case Role::kAdmin: return "admin";
-    case Role::kSupervisor: return "supervisor";
-    case Role::kOperator: return "operator";
+    case Role::kAdmin:
+      return "admin";
+    case Role::kSupervisor:
+      return "supervisor";
+    case Role::kOperator:
+      return "operator";
   }
   return "operator";
 }

@@ -40,7 +40,9 @@ struct Shared {
   std::atomic<bool> draining{false};
 
   Shared(ServerConfig c, api::Api& a, metrics::Registry& m)
-      : config(std::move(c)), api(a), metrics(m),
+      : config(std::move(c)),
+        api(a),
+        metrics(m),
         workers(static_cast<std::size_t>(config.worker_threads)) {}
 
   std::uint64_t add(std::weak_ptr<Closable> c);
@@ -49,7 +51,7 @@ struct Shared {
 
  private:
   std::mutex mu_;
-  std::uint64_t next_id_ = 1;                                    // guarded by mu_
+  std::uint64_t next_id_ = 1;                                        // guarded by mu_
   std::unordered_map<std::uint64_t, std::weak_ptr<Closable>> open_;  // guarded by mu_
 };
 

@@ -64,6 +64,22 @@ api::Response error_with_status(const Error& error, int status) {
   return r;
 }
 
+// What to answer when reading a request failed: 413/431/400, or nothing when the peer is gone
+// or too slow (timeout, reset, cancelled by the shutdown).
+std::optional<api::Response> read_failure(const boost::system::error_code& ec,
+                                          std::size_t body_limit) {
+  if (ec == bhttp::error::body_limit)
+    return error_with_status(
+        Error::too_large("request body exceeds " + std::to_string(body_limit) + " bytes"), 413);
+  if (ec == bhttp::error::header_limit)
+    return error_with_status(Error::too_large("request header too large"), 431);
+  if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream ||
+      ec == bhttp::error::partial_message || ec == asio::error::operation_aborted ||
+      ec == asio::error::eof || ec == asio::error::connection_reset)
+    return std::nullopt;
+  return error_with_status(Error::invalid("malformed HTTP request"), 400);
+}
+
 // Answers a request the server could not read completely, then closes gracefully: the peer
 // gets the error instead of a reset.
 //
@@ -151,31 +167,15 @@ asio::awaitable<void> run_http_session(std::shared_ptr<Shared> shared, tcp::sock
     // The whole header must arrive within read_timeout: a client trickling bytes is cut off.
     stream.expires_after(cfg.read_timeout);
     auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser,
-                                                   asio::as_tuple(asio::use_awaitable));
+                                                       asio::as_tuple(asio::use_awaitable));
     (void)hn;
-    if (hec == bhttp::error::body_limit) {  // a declared Content-Length over the limit
-      metrics.record_request("body_too_large", std::string(parser.get().method_string()), 413, 0);
-      const api::Response err = error_with_status(
-          Error::too_large("request body exceeds " + std::to_string(cfg.body_limit) + " bytes"), 413);
-      co_await reply_and_close(stream, buffer, err, request_id);
-      break;
-    }
-    if (hec == bhttp::error::header_limit) {
-      {
-      const api::Response err = error_with_status(Error::too_large("request header too large"), 431);
-      co_await reply_and_close(stream, buffer, err, request_id);
-    }
-      break;
-    }
-    if (hec == beast::error::timeout || hec == bhttp::error::end_of_stream ||
-        hec == asio::error::operation_aborted || hec == asio::error::eof ||
-        hec == asio::error::connection_reset)
-      break;
     if (hec) {
-      {
-      const api::Response err = error_with_status(Error::invalid("malformed HTTP request"), 400);
-      co_await reply_and_close(stream, buffer, err, request_id);
-    }
+      auto failure = read_failure(hec, cfg.body_limit);
+      if (failure) {
+        metrics.record_request("unreadable", std::string(parser.get().method_string()),
+                               failure->status, 0);
+        co_await reply_and_close(stream, buffer, *failure, request_id);
+      }
       break;
     }
 
@@ -186,9 +186,10 @@ asio::awaitable<void> run_http_session(std::shared_ptr<Shared> shared, tcp::sock
       bhttp::request<bhttp::string_body> upgrade = parser.release();
       if (!to_api_request(upgrade, areq) || areq.path != kRealtimePath) {
         {
-      const api::Response err = error_with_status(Error::not_found("no WebSocket endpoint here"), 404);
-      co_await reply_and_close(stream, buffer, err, request_id);
-    }
+          const api::Response err =
+              error_with_status(Error::not_found("no WebSocket endpoint here"), 404);
+          co_await reply_and_close(stream, buffer, err, request_id);
+        }
         break;
       }
       areq.remote_ip = remote_ip;
@@ -210,12 +211,14 @@ asio::awaitable<void> run_http_session(std::shared_ptr<Shared> shared, tcp::sock
           who = Error::forbidden("cross-origin WebSocket with a session cookie");
       }
       if (!who.ok()) {
-        metrics.record_request(std::string(kRealtimePath), "GET", api::http_status(who.error().code),
+        metrics.record_request(std::string(kRealtimePath), "GET",
+                               api::http_status(who.error().code),
                                std::chrono::duration<double>(Clock::now() - started).count());
         {
-      const api::Response err = error_with_status(who.error(), api::http_status(who.error().code));
-      co_await reply_and_close(stream, buffer, err, request_id);
-    }
+          const api::Response err =
+              error_with_status(who.error(), api::http_status(who.error().code));
+          co_await reply_and_close(stream, buffer, err, request_id);
+        }
         break;
       }
       metrics.record_request(std::string(kRealtimePath), "GET", 101,
@@ -228,26 +231,16 @@ asio::awaitable<void> run_http_session(std::shared_ptr<Shared> shared, tcp::sock
 
     // The body, under the same timeout and the body limit.
     stream.expires_after(cfg.read_timeout);
-    auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser,
-                                                asio::as_tuple(asio::use_awaitable));
+    auto [bec, bn] =
+        co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
     (void)bn;
-    if (bec == bhttp::error::body_limit) {
-      metrics.record_request("body_too_large", std::string(header.method_string()), 413, 0);
-      {
-      const api::Response err = error_with_status(Error::too_large("request body exceeds " + std::to_string(cfg.body_limit) + " bytes"), 413);
-      co_await reply_and_close(stream, buffer, err, request_id);
-    }
-      break;
-    }
-    if (bec == beast::error::timeout || bec == asio::error::operation_aborted ||
-        bec == asio::error::eof || bec == asio::error::connection_reset ||
-        bec == bhttp::error::partial_message)
-      break;
     if (bec) {
-      {
-      const api::Response err = error_with_status(Error::invalid("malformed HTTP request"), 400);
-      co_await reply_and_close(stream, buffer, err, request_id);
-    }
+      auto failure = read_failure(bec, cfg.body_limit);
+      if (failure) {
+        metrics.record_request("unreadable", std::string(header.method_string()), failure->status,
+                               0);
+        co_await reply_and_close(stream, buffer, *failure, request_id);
+      }
       break;
     }
 

@@ -50,7 +50,8 @@ struct Server::Impl {
     for (;;) {
       // A named strand: no temporaries with destructors inside co_await (GCC 12 bug).
       auto strand = asio::make_strand(ioc);
-      auto [ec, socket] = co_await acceptor.async_accept(strand, asio::as_tuple(asio::use_awaitable));
+      auto [ec, socket] =
+          co_await acceptor.async_accept(strand, asio::as_tuple(asio::use_awaitable));
       if (ec) {
         if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
         // Out of file descriptors and similar: log, back off a little, keep serving.
@@ -59,9 +60,8 @@ struct Server::Impl {
         co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
         continue;
       }
-      if (shared->draining ||
-          shared->metrics.open_connections.load() >=
-              static_cast<std::int64_t>(shared->config.max_connections)) {
+      if (shared->draining || shared->metrics.open_connections.load() >=
+                                  static_cast<std::int64_t>(shared->config.max_connections)) {
         ++shared->metrics.rejected_connections;
         boost::system::error_code ignored;
         socket.close(ignored);
@@ -119,13 +119,16 @@ Status Server::start() {
   if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) a.bind(ep, ec);
   if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return Error::unavailable("cannot listen on " + cfg.host + ":" + std::to_string(cfg.port) +
-                                    ": " + ec.message());
+  if (ec)
+    return Error::unavailable("cannot listen on " + cfg.host + ":" + std::to_string(cfg.port) +
+                              ": " + ec.message());
   impl_->port = a.local_endpoint().port();
   return {};
 }
 
-std::uint16_t Server::port() const { return impl_->port; }
+std::uint16_t Server::port() const {
+  return impl_->port;
+}
 
 void Server::run() {
   Impl& im = *impl_;

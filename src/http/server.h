@@ -22,17 +22,17 @@ namespace omniline::http {
 
 struct ServerConfig {
   std::string host = "127.0.0.1";
-  std::uint16_t port = 8080;          // 0: pick a free port (see Server::port())
-  int io_threads = 0;                 // 0: one per core
+  std::uint16_t port = 8080;  // 0: pick a free port (see Server::port())
+  int io_threads = 0;         // 0: one per core
   int worker_threads = 32;
   std::size_t header_limit = 16 * 1024;
-  std::size_t body_limit = 1024 * 1024;  // JSON bodies
+  std::size_t body_limit = 1024 * 1024;   // JSON bodies
   std::chrono::seconds read_timeout{15};  // whole header (and whole body) must arrive within
   std::chrono::seconds idle_timeout{60};  // keep-alive connection with no request
   std::size_t max_connections = 18000;
   std::chrono::seconds shutdown_grace{10};
-  std::size_t ws_queue_limit = 1024;        // queued outbound messages before a slow reader is cut
-  std::size_t ws_message_limit = 64 * 1024; // largest inbound WebSocket message
+  std::size_t ws_queue_limit = 1024;         // queued outbound messages before a slow reader is cut
+  std::size_t ws_message_limit = 64 * 1024;  // largest inbound WebSocket message
   bool access_log = true;
 };
 

@@ -29,9 +29,8 @@ class WsSession : public Closable, public std::enable_shared_from_this<WsSession
     ++shared_->metrics.open_websockets;
     id_ = shared_->add(weak_from_this());
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
-    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
-      res.set(bhttp::field::server, "omniline");
-    }));
+    ws_.set_option(websocket::stream_base::decorator(
+        [](websocket::response_type& res) { res.set(bhttp::field::server, "omniline"); }));
     ws_.read_message_max(shared_->config.ws_message_limit);
     asio::co_spawn(ws_.get_executor(), run(shared_from_this(), std::move(upgrade)), asio::detached);
   }
@@ -55,11 +54,11 @@ class WsSession : public Closable, public std::enable_shared_from_this<WsSession
     auto [aec] = co_await self->ws_.async_accept(upgrade, asio::as_tuple(asio::use_awaitable));
     if (aec) co_return;
     self->accepted_ = true;
-    json::object hello{{"seq", 0},
-                       {"type", "hello"},
-                       {"data", json::object{{"employee_id", self->employee_id_}}}};
+    json::object hello{
+        {"seq", 0}, {"type", "hello"}, {"data", json::object{{"employee_id", self->employee_id_}}}};
     self->enqueue(std::make_shared<const std::string>(json::serialize(hello)));
-    if (self->shared_->draining) self->close(websocket::close_code::going_away, "server shutting down");
+    if (self->shared_->draining)
+      self->close(websocket::close_code::going_away, "server shutting down");
 
     beast::flat_buffer buf;
     for (;;) {

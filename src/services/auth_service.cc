@@ -17,7 +17,9 @@ constexpr UnixMs kTouchIntervalMs = 60 * 1000;
 constexpr std::size_t kTokenBytes = 32;
 constexpr std::size_t kMaxTokenLength = 128;
 
-int clamp_slots(int n) { return std::clamp(n, 1, 64); }
+int clamp_slots(int n) {
+  return std::clamp(n, 1, 64);
+}
 }  // namespace
 
 AuthService::AuthService(store::Store& store, AuthConfig config)
@@ -58,17 +60,16 @@ Result<LoginResult> AuthService::login(std::string_view email_in, std::string_vi
 
   const UnixMs now = now_ms();
   const std::string account_key = *email;
-  UnixMs wait = std::max(account_failures_.blocked_for(account_key, now),
-                         ip_failures_.blocked_for(ip, now));
+  UnixMs wait =
+      std::max(account_failures_.blocked_for(account_key, now), ip_failures_.blocked_for(ip, now));
   if (wait > 0) {
     int secs = static_cast<int>((wait + 999) / 1000);
-    return Error::rate_limited("too many failed sign-ins; try again in " +
-                                   std::to_string(secs) + " s",
-                               secs);
+    return Error::rate_limited(
+        "too many failed sign-ins; try again in " + std::to_string(secs) + " s", secs);
   }
 
-  auto found = store_.read_value<Employee>(
-      [&](store::ReadTx& tx) { return tx.employee_by_email(*email); });
+  auto found =
+      store_.read_value<Employee>([&](store::ReadTx& tx) { return tx.employee_by_email(*email); });
   if (!found.ok() && found.error().code != ErrorCode::kNotFound)
     return std::move(found).take_error();
 
@@ -143,9 +144,8 @@ Result<Principal> AuthService::authenticate(std::string_view token) {
 
 Status AuthService::logout(const Principal& who) {
   const UnixMs now = now_ms();
-  return store_.write([&](store::WriteTx& tx) {
-    return tx.revoke_token(who.employee.id, who.token.id, now);
-  });
+  return store_.write(
+      [&](store::WriteTx& tx) { return tx.revoke_token(who.employee.id, who.token.id, now); });
 }
 
 std::string AuthService::csrf_for(std::string_view session_token) {
@@ -169,9 +169,8 @@ Result<NewToken> AuthService::create_personal_token(const Principal& who, std::s
 }
 
 Result<std::vector<AuthToken>> AuthService::list_personal_tokens(const Principal& who) {
-  return store_.read_value<std::vector<AuthToken>>([&](store::ReadTx& tx) {
-    return tx.list_tokens(who.employee.id, TokenKind::kPersonal);
-  });
+  return store_.read_value<std::vector<AuthToken>>(
+      [&](store::ReadTx& tx) { return tx.list_tokens(who.employee.id, TokenKind::kPersonal); });
 }
 
 Status AuthService::revoke_personal_token(const Principal& who, TokenId id) {
@@ -179,7 +178,8 @@ Status AuthService::revoke_personal_token(const Principal& who, TokenId id) {
   return store_.write([&](store::WriteTx& tx) -> Status {
     auto list = tx.list_tokens(who.employee.id, TokenKind::kPersonal);
     if (!list.ok()) return std::move(list).take_error();
-    bool mine = std::any_of(list->begin(), list->end(), [&](const AuthToken& t) { return t.id == id; });
+    bool mine =
+        std::any_of(list->begin(), list->end(), [&](const AuthToken& t) { return t.id == id; });
     if (!mine) return Error::not_found("no such personal token");
     return tx.revoke_token(who.employee.id, id, now);
   });
@@ -187,7 +187,8 @@ Status AuthService::revoke_personal_token(const Principal& who, TokenId id) {
 
 Result<std::optional<std::string>> AuthService::bootstrap_admin(
     std::optional<std::string> email, std::optional<std::string> password) {
-  auto count = store_.read_value<std::int64_t>([](store::ReadTx& tx) { return tx.count_employees(); });
+  auto count =
+      store_.read_value<std::int64_t>([](store::ReadTx& tx) { return tx.count_employees(); });
   if (!count.ok()) return std::move(count).take_error();
   if (*count > 0) return std::optional<std::string>();
 

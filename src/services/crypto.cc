@@ -6,7 +6,9 @@
 
 namespace omniline::crypto {
 
-bool init_crypto() { return sodium_init() >= 0; }
+bool init_crypto() {
+  return sodium_init() >= 0;
+}
 
 Result<std::string> hash_password(std::string_view password) {
   char out[crypto_pwhash_STRBYTES];

@@ -55,7 +55,8 @@ Result<Employee> EmployeeService::get(const Principal& actor, EmployeeId id) {
   }
   return store_.read_value<Employee>([&](store::ReadTx& tx) -> Result<Employee> {
     auto r = tx.employee_by_id(id);
-    if (!r.ok() && r.error().code == ErrorCode::kNotFound) return Error::not_found("no such employee");
+    if (!r.ok() && r.error().code == ErrorCode::kNotFound)
+      return Error::not_found("no such employee");
     return r;
   });
 }
@@ -142,7 +143,8 @@ Result<Employee> EmployeeService::apply(const Principal* actor, EmployeeId id,
     if (was_active_admin && !(e.active && e.role == Role::kAdmin)) {
       auto admins = tx.count_active_admins();
       if (!admins.ok()) return std::move(admins).take_error();
-      if (*admins <= 1) return Error::conflict("the last active admin cannot be removed or demoted");
+      if (*admins <= 1)
+        return Error::conflict("the last active admin cannot be removed or demoted");
     }
     if (auto st = tx.update_employee(e); !st.ok()) {
       if (st.error().code == ErrorCode::kConflict)

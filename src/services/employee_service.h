@@ -52,7 +52,8 @@ class EmployeeService {
   // Deactivating, or demoting, the last active admin is a conflict; so is deactivating oneself.
   // A password change or deactivation signs the employee out everywhere (the actor too, when
   // they change their own password: they sign in again with the new one).
-  Result<domain::Employee> update(const Principal& actor, EmployeeId id, const EmployeePatch& patch);
+  Result<domain::Employee> update(const Principal& actor, EmployeeId id,
+                                  const EmployeePatch& patch);
   Result<domain::Employee> deactivate(const Principal& actor, EmployeeId id);
 
   Result<domain::Employee> update_profile(const Principal& actor, const ProfilePatch& patch);

@@ -32,9 +32,9 @@ TEST_F(Crypto, TokensAreRandomAndWellFormed) {
   for (int i = 0; i < 1000; ++i) {
     auto t = crypto::random_token(32);
     EXPECT_EQ(t.size(), 43u);  // 32 bytes in unpadded base64url
-    EXPECT_EQ(t.find_first_not_of(
-                  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-              std::string::npos);
+    EXPECT_EQ(
+        t.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+        std::string::npos);
     EXPECT_TRUE(seen.insert(t).second);
   }
   EXPECT_EQ(crypto::random_hex(8).size(), 16u);
@@ -70,7 +70,7 @@ TEST(FailureLimiter, BlocksAfterMaxFailuresUntilWindowEnds) {
   EXPECT_EQ(l.blocked_for("k", 300), 700);
   EXPECT_EQ(l.blocked_for("other", 300), 0);
   EXPECT_EQ(l.blocked_for("k", 1000), 0);  // window over
-  l.record_failure("k", 1000);              // starts a new window
+  l.record_failure("k", 1000);             // starts a new window
   EXPECT_EQ(l.blocked_for("k", 1001), 0);
   l.reset("k");
   EXPECT_EQ(l.size(), 0u);
@@ -90,9 +90,10 @@ TEST(Metrics, RendersPrometheusText) {
   reg.record_commit(8, 0.003);
   reg.open_connections = 3;
   auto text = reg.render();
-  EXPECT_NE(text.find("omniline_http_requests_total{route=\"/api/v1/employees/{id}\",method=\"GET\","
-                      "status=\"200\"} 2\n"),
-            std::string::npos)
+  EXPECT_NE(
+      text.find("omniline_http_requests_total{route=\"/api/v1/employees/{id}\",method=\"GET\","
+                "status=\"200\"} 2\n"),
+      std::string::npos)
       << text;
   EXPECT_NE(text.find("status=\"404\"} 1\n"), std::string::npos);
   EXPECT_NE(text.find("omniline_http_request_duration_seconds_count 3\n"), std::string::npos);

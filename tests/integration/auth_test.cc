@@ -26,8 +26,8 @@ class Auth : public ::testing::Test {
 ServerProcess* Auth::server_ = nullptr;
 
 TEST_F(Auth, FirstAdminSignsInWithBearerAndCookie) {
-  auto r = post("/api/v1/auth/login",
-                R"({"email":"ADMIN@example.com","password":"admin-password-1"})");
+  auto r =
+      post("/api/v1/auth/login", R"({"email":"ADMIN@example.com","password":"admin-password-1"})");
   ASSERT_EQ(r.status, 200) << r.body;
   auto v = r.json();
   std::string token(v.at("token").as_string());
@@ -92,7 +92,8 @@ TEST_F(Auth, CookieStateChangesNeedCsrf) {
   auto bad_csrf = post("/api/v1/me/tokens", body, {{"Cookie", s.cookie}, {"X-CSRF-Token", "00"}});
   EXPECT_EQ(bad_csrf.status, 403);
   auto other = login(port(), kAdminEmail, kAdminPassword);
-  auto crossed = post("/api/v1/me/tokens", body, {{"Cookie", s.cookie}, {"X-CSRF-Token", other.csrf}});
+  auto crossed =
+      post("/api/v1/me/tokens", body, {{"Cookie", s.cookie}, {"X-CSRF-Token", other.csrf}});
   EXPECT_EQ(crossed.status, 403);
   auto ok = post("/api/v1/me/tokens", body, {{"Cookie", s.cookie}, {"X-CSRF-Token", s.csrf}});
   EXPECT_EQ(ok.status, 201) << ok.body;
@@ -137,19 +138,24 @@ TEST_F(Auth, PersonalTokensWorkAndCanBeRevoked) {
   EXPECT_EQ(del.status, 204);
   EXPECT_EQ(http_once(port(), bhttp::verb::get, "/api/v1/me", "", bearer(pt)).status, 401);
   EXPECT_EQ(http_once(port(), bhttp::verb::delete_, "/api/v1/me/tokens/" + std::to_string(id), "",
-                      bearer(s.token)).status, 404);
-  EXPECT_EQ(http_once(port(), bhttp::verb::delete_, "/api/v1/me/tokens/abc", "", bearer(s.token)).status,
+                      bearer(s.token))
+                .status,
             404);
+  EXPECT_EQ(
+      http_once(port(), bhttp::verb::delete_, "/api/v1/me/tokens/abc", "", bearer(s.token)).status,
+      404);
 }
 
 TEST_F(Auth, PersonalTokenValidation) {
   Session s = login(port(), kAdminEmail, kAdminPassword);
   EXPECT_EQ(post("/api/v1/me/tokens", R"({"name":""})", bearer(s.token)).status, 400);
   EXPECT_EQ(post("/api/v1/me/tokens", R"({"name":5})", bearer(s.token)).status, 400);
-  EXPECT_EQ(post("/api/v1/me/tokens", R"({"name":"x","expires_at":"tomorrow"})", bearer(s.token)).status,
-            400);
+  EXPECT_EQ(
+      post("/api/v1/me/tokens", R"({"name":"x","expires_at":"tomorrow"})", bearer(s.token)).status,
+      400);
   EXPECT_EQ(post("/api/v1/me/tokens", R"({"name":"x","expires_at":"2001-01-01T00:00:00Z"})",
-                 bearer(s.token)).status,
+                 bearer(s.token))
+                .status,
             400);
 }
 
@@ -162,9 +168,9 @@ TEST(AuthExpiry, ExpiredTokensAreRejected) {
   std::time_t t = std::chrono::system_clock::to_time_t(soon);
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  auto created = http_once(server.port(), bhttp::verb::post, "/api/v1/me/tokens",
-                           std::string(R"({"name":"short","expires_at":")") + buf + "\"}",
-                           bearer(s.token));
+  auto created =
+      http_once(server.port(), bhttp::verb::post, "/api/v1/me/tokens",
+                std::string(R"({"name":"short","expires_at":")") + buf + "\"}", bearer(s.token));
   ASSERT_EQ(created.status, 201) << created.body;
   std::string pt(created.json().at("token").as_string());
   std::this_thread::sleep_for(std::chrono::milliseconds(2100));
@@ -192,8 +198,9 @@ TEST(AuthRateLimit, FailedLoginsAreLimitedPerAccountAndPerIp) {
   // Per IP: spraying many accounts from one address is limited too (30 per window).
   int limited_ip = 0;
   for (int i = 0; i < 30; ++i) {
-    auto r = http_once(p, bhttp::verb::post, "/api/v1/auth/login",
-                       R"({"email":"u)" + std::to_string(i) + R"(@example.com","password":"wrong-pass"})");
+    auto r = http_once(
+        p, bhttp::verb::post, "/api/v1/auth/login",
+        R"({"email":"u)" + std::to_string(i) + R"(@example.com","password":"wrong-pass"})");
     limited_ip += r.status == 429;
   }
   EXPECT_GT(limited_ip, 0);

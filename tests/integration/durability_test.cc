@@ -29,9 +29,10 @@ TEST(Durability, AcknowledgedWritesSurviveKill9) {
           std::string email = "w" + std::to_string(w) + "-" + std::to_string(i) + "@example.com";
           try {
             HttpClient c(server.port());
-            auto r = c.post("/api/v1/employees",
-                            R"({"name":"Durable","email":")" + email + R"(","password":"password-123"})",
-                            bearer(admin.token));
+            auto r =
+                c.post("/api/v1/employees",
+                       R"({"name":"Durable","email":")" + email + R"(","password":"password-123"})",
+                       bearer(admin.token));
             if (r.status == 201) {
               std::lock_guard lock(mu);
               acked.insert(email);
@@ -61,8 +62,8 @@ TEST(Durability, AcknowledgedWritesSurviveKill9) {
   std::string cursor;
   for (int pages = 0; pages < 1000; ++pages) {
     auto r = http_once(again.port(), bhttp::verb::get,
-                       "/api/v1/employees?limit=200" + (cursor.empty() ? "" : "&cursor=" + cursor), "",
-                       bearer(admin.token));
+                       "/api/v1/employees?limit=200" + (cursor.empty() ? "" : "&cursor=" + cursor),
+                       "", bearer(admin.token));
     ASSERT_EQ(r.status, 200);
     auto v = r.json();
     for (auto& e : v.at("items").as_array()) stored.insert(std::string(e.at("email").as_string()));

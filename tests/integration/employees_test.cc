@@ -27,8 +27,8 @@ class Employees : public ::testing::Test {
   // Creates an employee and returns its id.
   static std::int64_t create(const std::string& email, const std::string& role = "operator") {
     auto r = call(bhttp::verb::post, "/api/v1/employees",
-                  R"({"name":"Test )" + email + R"(","email":")" + email +
-                      R"(","role":")" + role + R"(","password":"password-123"})");
+                  R"({"name":"Test )" + email + R"(","email":")" + email + R"(","role":")" + role +
+                      R"(","password":"password-123"})");
     EXPECT_EQ(r.status, 201) << r.body;
     return r.status == 201 ? r.json().at("id").as_int64() : 0;
   }
@@ -71,13 +71,15 @@ TEST_F(Employees, CreateGetPatchDeactivate) {
   ASSERT_EQ(del.status, 200);
   EXPECT_FALSE(del.json().at("active").as_bool());
   // Deactivation signs the employee out and blocks new sign-ins.
-  EXPECT_EQ(http_once(server_->port(), bhttp::verb::get, "/api/v1/me", "", bearer(self.token)).status,
-            401);
+  EXPECT_EQ(
+      http_once(server_->port(), bhttp::verb::get, "/api/v1/me", "", bearer(self.token)).status,
+      401);
   auto relogin = http_once(server_->port(), bhttp::verb::post, "/api/v1/auth/login",
                            R"({"email":"maria@example.com","password":"s3cret-pass"})");
   EXPECT_EQ(relogin.status, 401);
   // The record stays, inactive; reactivation restores sign-in.
-  auto back = call(bhttp::verb::patch, "/api/v1/employees/" + std::to_string(id), R"({"active":true})");
+  auto back =
+      call(bhttp::verb::patch, "/api/v1/employees/" + std::to_string(id), R"({"active":true})");
   EXPECT_EQ(back.status, 200);
   EXPECT_NO_THROW(login(server_->port(), "maria@example.com", "s3cret-pass"));
 }
@@ -92,13 +94,15 @@ TEST_F(Employees, OperatorsAndSupervisorsGet403) {
                   R"({"name":"X","email":"x@example.com","password":"password-123"})", s.token);
     EXPECT_EQ(c.status, 403);
     EXPECT_EQ(c.error_code(), "forbidden");
-    EXPECT_EQ(call(bhttp::verb::patch, "/api/v1/employees/1", R"({"role":"operator"})", s.token).status,
-              403);
+    EXPECT_EQ(
+        call(bhttp::verb::patch, "/api/v1/employees/1", R"({"role":"operator"})", s.token).status,
+        403);
     EXPECT_EQ(call(bhttp::verb::delete_, "/api/v1/employees/1", "", s.token).status, 403);
     EXPECT_EQ(call(bhttp::verb::get, "/api/v1/employees/1", "", s.token).status, 403);
     // But everyone sees themselves.
-    auto me = call(bhttp::verb::get, "/api/v1/employees/" +
-                                         std::to_string(s.employee.at("id").as_int64()), "", s.token);
+    auto me =
+        call(bhttp::verb::get,
+             "/api/v1/employees/" + std::to_string(s.employee.at("id").as_int64()), "", s.token);
     EXPECT_EQ(me.status, 200);
   }
   // And the admin is unchanged.
@@ -112,27 +116,40 @@ TEST_F(Employees, ValidationAndConflicts) {
                   R"({"name":"D","email":"DUP@example.com","password":"password-123"})");
   EXPECT_EQ(dup.status, 409);
   EXPECT_EQ(dup.error_code(), "conflict");
-  struct Case { const char* body; const char* why; };
-  for (auto c : {Case{"{", "malformed"}, Case{"[]", "array"},
-                 Case{R"({"name":"A","email":"a@x.com"})", "no password"},
-                 Case{R"({"name":"A","email":"a@x.com","password":"short"})", "short password"},
-                 Case{R"({"name":"","email":"a@x.com","password":"password-123"})", "empty name"},
-                 Case{R"({"name":"A","email":"nope","password":"password-123"})", "bad email"},
-                 Case{R"({"name":"A","email":"a@x.com","password":"password-123","role":"root"})", "role"},
-                 Case{R"({"name":7,"email":"a@x.com","password":"password-123"})", "name type"},
-                 Case{R"j({"name":"A","email":"a@x.com","password":"password-123","avatar_url":"javascript:alert(1)"})j", "avatar"}}) {
+  struct Case {
+    const char* body;
+    const char* why;
+  };
+  for (
+      auto c :
+      {Case{"{", "malformed"}, Case{"[]", "array"},
+       Case{R"({"name":"A","email":"a@x.com"})", "no password"},
+       Case{R"({"name":"A","email":"a@x.com","password":"short"})", "short password"},
+       Case{R"({"name":"","email":"a@x.com","password":"password-123"})", "empty name"},
+       Case{R"({"name":"A","email":"nope","password":"password-123"})", "bad email"},
+       Case{R"({"name":"A","email":"a@x.com","password":"password-123","role":"root"})", "role"},
+       Case{R"({"name":7,"email":"a@x.com","password":"password-123"})", "name type"},
+       Case{
+           R"j({"name":"A","email":"a@x.com","password":"password-123","avatar_url":"javascript:alert(1)"})j",
+           "avatar"}}) {
     auto r = call(bhttp::verb::post, "/api/v1/employees", c.body);
     EXPECT_EQ(r.status, 400) << c.why << ": " << r.body;
     EXPECT_EQ(r.error_code(), "invalid_request") << c.why;
   }
   auto id = create("patchme@example.com");
-  EXPECT_EQ(call(bhttp::verb::patch, "/api/v1/employees/" + std::to_string(id), R"({"active":"no"})").status,
-            400);
+  EXPECT_EQ(
+      call(bhttp::verb::patch, "/api/v1/employees/" + std::to_string(id), R"({"active":"no"})")
+          .status,
+      400);
   EXPECT_EQ(call(bhttp::verb::patch, "/api/v1/employees/" + std::to_string(id),
-                 R"({"email":"dup@example.com"})").status,
+                 R"({"email":"dup@example.com"})")
+                .status,
             409);
   // Nothing was half-applied.
-  EXPECT_EQ(call(bhttp::verb::get, "/api/v1/employees/" + std::to_string(id)).json().at("email").as_string(),
+  EXPECT_EQ(call(bhttp::verb::get, "/api/v1/employees/" + std::to_string(id))
+                .json()
+                .at("email")
+                .as_string(),
             "patchme@example.com");
 }
 
@@ -188,12 +205,16 @@ TEST_F(Employees, ProfileAndPasswordChange) {
   auto r = call(bhttp::verb::patch, "/api/v1/me", R"({"name":"New Name"})", s.token);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json().at("name").as_string(), "New Name");
-  EXPECT_EQ(call(bhttp::verb::patch, "/api/v1/me", R"({"password":"another-pass"})", s.token).status, 400);
+  EXPECT_EQ(
+      call(bhttp::verb::patch, "/api/v1/me", R"({"password":"another-pass"})", s.token).status,
+      400);
   EXPECT_EQ(call(bhttp::verb::patch, "/api/v1/me",
-                 R"({"password":"another-pass","current_password":"wrong-one"})", s.token).status,
+                 R"({"password":"another-pass","current_password":"wrong-one"})", s.token)
+                .status,
             403);
   EXPECT_EQ(call(bhttp::verb::patch, "/api/v1/me",
-                 R"({"password":"another-pass","current_password":"password-123"})", s.token).status,
+                 R"({"password":"another-pass","current_password":"password-123"})", s.token)
+                .status,
             200);
   // Every session ends with the password change; the new password works.
   EXPECT_EQ(call(bhttp::verb::get, "/api/v1/me", "", s.token).status, 401);

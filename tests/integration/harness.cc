@@ -14,7 +14,9 @@
 
 namespace omniline::testing {
 
-json::value HttpResponse::json() const { return json::parse(body); }
+json::value HttpResponse::json() const {
+  return json::parse(body);
+}
 
 std::string HttpResponse::header(const std::string& lower) const {
   auto it = headers.find(lower);
@@ -64,13 +66,18 @@ bool ServerProcess::start() {
   static int run = 0;
   log_path_ = data_dir_ + "/server-" + std::to_string(++run) + ".log";
   const char* bin = getenv("OMNILINE_TEST_BINARY");  // e.g. a sanitizer build of the server
-  std::vector<std::string> args = {bin && *bin ? bin : OMNILINE_BINARY, "serve", "--listen", "127.0.0.1:0",
-                                   "--data-dir", data_dir_};
+  std::vector<std::string> args = {bin && *bin ? bin : OMNILINE_BINARY,
+                                   "serve",
+                                   "--listen",
+                                   "127.0.0.1:0",
+                                   "--data-dir",
+                                   data_dir_};
   for (auto& f : flags_) args.push_back(f);
   std::vector<std::string> envs = {"OMNILINE_ADMIN_EMAIL=" + std::string(kAdminEmail),
                                    "OMNILINE_ADMIN_PASSWORD=" + std::string(kAdminPassword),
                                    "OMNILINE_WEB_DIR=" + data_dir_ + "/web"};
-  if (const char* asan = getenv("ASAN_OPTIONS")) envs.push_back(std::string("ASAN_OPTIONS=") + asan);
+  if (const char* asan = getenv("ASAN_OPTIONS"))
+    envs.push_back(std::string("ASAN_OPTIONS=") + asan);
   for (auto& e : env_) envs.push_back(e);
   pid_ = fork();
   if (pid_ == 0) {
@@ -192,7 +199,8 @@ Session login(unsigned short port, const std::string& email, const std::string& 
   json::object b{{"email", email}, {"password", password}};
   auto r = http_once(port, bhttp::verb::post, "/api/v1/auth/login", json::serialize(b));
   Session s;
-  if (r.status != 200) throw std::runtime_error("login failed: " + std::to_string(r.status) + " " + r.body);
+  if (r.status != 200)
+    throw std::runtime_error("login failed: " + std::to_string(r.status) + " " + r.body);
   auto v = r.json();
   s.token = std::string(v.at("token").as_string());
   s.csrf = std::string(v.at("csrf_token").as_string());

@@ -41,7 +41,7 @@ class ServerProcess {
                          std::string data_dir = "");
   ~ServerProcess();
 
-  bool start();                       // spawns and waits until it listens; false on failure
+  bool start();  // spawns and waits until it listens; false on failure
   int stop(int signal = 15, int timeout_ms = 20000);  // sends signal, returns exit status
   void kill9();
   bool running();
@@ -82,7 +82,8 @@ class HttpClient {
 
 // One request on a fresh connection.
 HttpResponse http_once(unsigned short port, bhttp::verb method, const std::string& target,
-                       const std::string& body = "", const std::map<std::string, std::string>& h = {});
+                       const std::string& body = "",
+                       const std::map<std::string, std::string>& h = {});
 
 // Signs in and returns {token, csrf}; asserts on failure.
 struct Session {

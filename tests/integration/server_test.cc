@@ -23,8 +23,8 @@ class Core : public ::testing::Test {
     std::ofstream(dir_ + "/web/index.html") << "<!doctype html><title>Omniline</title>";
     std::ofstream(dir_ + "/web/assets/app-3f9a.js") << "console.log('app')";
     std::ofstream(dir_ + "/secret.txt") << "TOP-SECRET";
-    server_ = new ServerProcess({"--read-timeout", "2", "--idle-timeout", "3", "--body-limit", "65536",
-                                 "--header-limit", "8192"},
+    server_ = new ServerProcess({"--read-timeout", "2", "--idle-timeout", "3", "--body-limit",
+                                 "65536", "--header-limit", "8192"},
                                 {}, dir_);
     ASSERT_TRUE(server_->start()) << server_->log();
   }
@@ -51,8 +51,10 @@ TEST_F(Core, HealthReadinessMetrics) {
   auto m = http_once(port(), bhttp::verb::get, "/metrics");
   EXPECT_EQ(m.status, 200);
   EXPECT_NE(m.header("content-type").find("text/plain"), std::string::npos);
-  EXPECT_NE(m.body.find("omniline_http_requests_total{route=\"/readyz\",method=\"GET\",status=\"200\"}"),
-            std::string::npos) << m.body;
+  EXPECT_NE(
+      m.body.find("omniline_http_requests_total{route=\"/readyz\",method=\"GET\",status=\"200\"}"),
+      std::string::npos)
+      << m.body;
   EXPECT_NE(m.body.find("omniline_http_request_duration_seconds_bucket"), std::string::npos);
   EXPECT_NE(m.body.find("omniline_open_connections "), std::string::npos);
   EXPECT_NE(m.body.find("omniline_store_commit_duration_seconds_count"), std::string::npos);
@@ -75,7 +77,8 @@ TEST_F(Core, RequestIdsAndSecurityHeaders) {
   auto r = http_once(port(), bhttp::verb::get, "/healthz");
   EXPECT_EQ(r.header("x-request-id").size(), 16u);
   EXPECT_EQ(r.header("x-content-type-options"), "nosniff");
-  auto given = http_once(port(), bhttp::verb::get, "/healthz", "", {{"X-Request-Id", "trace-abc-1"}});
+  auto given =
+      http_once(port(), bhttp::verb::get, "/healthz", "", {{"X-Request-Id", "trace-abc-1"}});
   EXPECT_EQ(given.header("x-request-id"), "trace-abc-1");
   auto bad = http_once(port(), bhttp::verb::get, "/healthz", "", {{"X-Request-Id", "<script>"}});
   EXPECT_NE(bad.header("x-request-id"), "<script>");
@@ -116,7 +119,8 @@ TEST_F(Core, GarbageIs400) {
 TEST_F(Core, TricklingHeadersAreCutOff) {
   // One byte every 300 ms never completes a header within the 2 s read timeout.
   RawClient c(port());
-  const std::string req = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaa\r\n\r\n";
+  const std::string req =
+      "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaa\r\n\r\n";
   auto start = std::chrono::steady_clock::now();
   bool cut = false;
   for (char ch : req) {
@@ -177,7 +181,8 @@ struct Ws {
   asio::io_context ioc;
   websocket::stream<tcp::socket> ws{ioc};
   bhttp::response<bhttp::string_body> res;
-  boost::system::error_code handshake(unsigned short port, const std::map<std::string, std::string>& h) {
+  boost::system::error_code handshake(unsigned short port,
+                                      const std::map<std::string, std::string>& h) {
     ws.next_layer().connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
     ws.set_option(websocket::stream_base::decorator([h](websocket::request_type& req) {
       for (auto& [k, v] : h) req.set(k, v);
@@ -221,8 +226,8 @@ TEST_F(Core, WebSocketRefusesStrangersAndOtherOrigins) {
   EXPECT_TRUE(cross.handshake(port(), {{"Cookie", s.cookie}, {"Origin", "https://evil.example"}}));
   EXPECT_EQ(cross.res.result_int(), 403u);
   Ws same;
-  EXPECT_FALSE(same.handshake(port(), {{"Cookie", s.cookie},
-                                       {"Origin", "http://127.0.0.1:" + std::to_string(port())}}));
+  EXPECT_FALSE(same.handshake(
+      port(), {{"Cookie", s.cookie}, {"Origin", "http://127.0.0.1:" + std::to_string(port())}}));
 }
 
 TEST_F(Core, WebSocketOversizedMessageClosesOnlyThatSocket) {
@@ -255,7 +260,8 @@ TEST(Shutdown, GracefulOnSigterm) {
     inflight.push_back(std::async(std::launch::async, [&] {
       try {
         return http_once(server.port(), bhttp::verb::post, "/api/v1/auth/login",
-                         R"({"email":"admin@example.com","password":"admin-password-1"})").status;
+                         R"({"email":"admin@example.com","password":"admin-password-1"})")
+            .status;
       } catch (...) {
         return -1;
       }
