@@ -112,7 +112,7 @@ Response serve_static(const std::string& root, const Request& req) {
   Response r;
   r.status = 200;
   r.content_type = std::string(mime_type_for(*file));
-  r.body = req.method == "HEAD" ? std::string() : std::move(*body);
+  r.body = std::move(*body);  // for HEAD the http layer sends the length without the body
   if (!fallback && req.path.starts_with("/assets/"))
     r.set_header("Cache-Control", "public, max-age=31536000, immutable");
   else

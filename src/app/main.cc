@@ -115,6 +115,12 @@ int serve(const Options& o) {
   (*store)->set_commit_observer(
       [&metrics](std::size_t n, double s) { metrics.record_commit(n, s); });
 
+  // Tokens that expired or were revoked over 30 days ago are of no use, even for audits.
+  const UnixMs purge_before = now_ms() - 30LL * 24 * 3600 * 1000;
+  auto purged = (*store)->write_value<std::int64_t>(
+      [purge_before](store::WriteTx& tx) { return tx.purge_tokens(purge_before); });
+  if (purged.ok() && *purged > 0) spdlog::info("purged {} old tokens", *purged);
+
   services::AuthConfig ac;
   ac.session_ttl_ms = static_cast<UnixMs>(o.session_ttl_h) * 3600 * 1000;
   services::AuthService auth(**store, ac);

@@ -1,5 +1,5 @@
 // Result<T>: the value of an operation or a typed error, until the compiler ships std::expected.
-// Errors become HTTP statuses in exactly one place (api/errors.cc).
+// Errors become HTTP statuses in exactly one place (api/json_util.cc: http_status).
 #pragma once
 
 #include <cassert>

@@ -83,8 +83,9 @@ std::optional<api::Response> read_failure(const boost::system::error_code& ec,
 // Answers a request the server could not read completely, then closes gracefully: the peer
 // gets the error instead of a reset.
 //
-// A rule for every coroutine here: no temporary with a destructor inside a co_await
-// expression (GCC 12 may destroy it twice); arguments and awaitables are named locals.
+// A rule for every coroutine here: no argument temporary with a destructor inside a co_await
+// expression (GCC 12 may destroy it twice): such arguments are named locals, and lambdas handed
+// to workers capture plain copies, never init-captures.
 asio::awaitable<void> reply_and_close(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                       const api::Response& r, const std::string& request_id) {
   auto res = to_beast(r, 11, false, request_id);
@@ -145,6 +146,7 @@ asio::awaitable<void> run_http_session(std::shared_ptr<Shared> shared, tcp::sock
     ~Unregister() { s.remove(id); }
   } unregister{*shared, conn_id};
 
+  api::Api* const api = &shared->api;  // captured plainly by the worker lambdas below
   beast::flat_buffer buffer;
   for (;;) {
     // Wait for the first byte of the next request under the idle timeout.
@@ -198,7 +200,7 @@ asio::awaitable<void> run_http_session(std::shared_ptr<Shared> shared, tcp::sock
       // with unordered_maps in lambdas made inside coroutines.
       auto held = std::make_shared<const api::Request>(std::move(areq));
       auto auth_task = on_workers<Result<services::Principal>>(
-          *shared, [api = &shared->api, held]() { return api->authenticate(*held); });
+          *shared, [api, held]() { return api->authenticate(*held); });
       auto who = co_await std::move(auth_task);
       const api::Request& areq_ref = *held;
       // A browser on another site must not ride the session cookie (cross-site WebSocket
@@ -260,7 +262,7 @@ asio::awaitable<void> run_http_session(std::shared_ptr<Shared> shared, tcp::sock
         std::string route;
       };
       auto held = std::make_shared<api::Request>(std::move(areq));  // see the note above
-      auto task = on_workers<Out>(*shared, [api = &shared->api, held]() {
+      auto task = on_workers<Out>(*shared, [api, held]() {
         Out o;
         try {
           o.res = api->handle(*held, o.route);

@@ -112,7 +112,7 @@ class WsSession : public Closable, public std::enable_shared_from_this<WsSession
     ws_.text(true);
     ws_.async_write(asio::buffer(*queue_.front()),
                     [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
-                      self->queue_.pop_front();
+                      if (!self->queue_.empty()) self->queue_.pop_front();
                       if (ec) {
                         self->queue_.clear();
                         self->writing_ = false;
@@ -126,7 +126,8 @@ class WsSession : public Closable, public std::enable_shared_from_this<WsSession
     if (closing_) return;
     closing_ = true;
     close_reason_ = websocket::close_reason(code, reason);
-    queue_.clear();
+    // Drop what is queued, but never the message a write in flight is still sending.
+    while (queue_.size() > (writing_ ? 1u : 0u)) queue_.pop_back();
     if (writing_ || !accepted_) {
       close_pending_ = true;  // after the write in flight (or never, if not yet accepted)
       if (!accepted_) beast::get_lowest_layer(ws_).cancel();

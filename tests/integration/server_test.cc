@@ -160,6 +160,7 @@ TEST_F(Core, StaticFilesCachingAndSpaFallback) {
   auto head = http_once(port(), bhttp::verb::head, "/assets/app-3f9a.js");
   EXPECT_EQ(head.status, 200);
   EXPECT_TRUE(head.body.empty());
+  EXPECT_EQ(head.header("content-length"), "18");  // the GET body's length, not 0
 }
 
 TEST_F(Core, PathTraversalIsRefused) {
