@@ -5,6 +5,9 @@ ASAN_BUILD ?= build/asan
 JOBS ?= 2
 export CCACHE_SLOPPINESS := pch_defines,time_macros,include_file_mtime,include_file_ctime
 export CCACHE_DIR ?= $(HOME)/.cache/ccache
+# Let clones at other paths (CI's fresh clone) reuse the cache.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
 LISTEN ?= 127.0.0.1:8080
 DATA_DIR ?= ./data
 
