@@ -8,6 +8,7 @@
 #include "api/json_util.h"
 #include "api/router.h"
 #include "api/static_files.h"
+#include "support/temp_dir.h"
 
 namespace omniline::api {
 namespace {
@@ -130,18 +131,14 @@ TEST(Request, CookiesAndHeaders) {
 class StaticFiles : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/omniline-static-XXXXXX";
-    root_ = mkdtemp(tmpl);
+    root_ = dir_.path();
     std::filesystem::create_directories(root_ + "/assets");
     write(root_ + "/index.html", "<!doctype html>app");
     write(root_ + "/assets/app-1a2b3c.js", "console.log(1)");
     write(root_ + "/.env", "SECRET=1");
     write(root_ + "/../omniline-static-outside.txt", "outside");
   }
-  void TearDown() override {
-    std::filesystem::remove_all(root_);
-    std::filesystem::remove("/tmp/omniline-static-outside.txt");
-  }
+  void TearDown() override { std::filesystem::remove("/tmp/omniline-static-outside.txt"); }
   static void write(const std::string& p, const std::string& s) { std::ofstream(p) << s; }
   Response get(const std::string& path) {
     Request r;
@@ -154,6 +151,7 @@ class StaticFiles : public ::testing::Test {
       if (k == name) return v;
     return "";
   }
+  omniline::testing::TempDir dir_{"omniline-static"};
   std::string root_;
 };
 

@@ -168,7 +168,7 @@ int serve(const Options& o) {
   }
   const std::string host = sc.host.find(':') != std::string::npos ? "[" + sc.host + "]" : sc.host;
   spdlog::info("Omniline {} listening on http://{}:{}/ (data dir {}, web dir {}, schema v{})",
-               "0.1.0", host, server.port(), o.data_dir,
+               OMNILINE_VERSION, host, server.port(), o.data_dir,
                apic.web_root.empty() ? "none" : apic.web_root, (*store)->schema_version());
   server.run();
   (*store)->close();  // the last queued writes are committed before exit
@@ -225,6 +225,16 @@ int user_add(const std::string& data_dir, services::NewEmployee in, const std::s
   return 0;
 }
 
+// A command-line setting: `--some-flag` is also read from OMNILINE_SOME_FLAG, and --help shows
+// its default.
+template <typename T>
+CLI::Option* setting(CLI::App* cmd, const std::string& flag, T& var, const std::string& help) {
+  std::string env = "OMNILINE_";
+  for (char c : flag.substr(2))
+    env += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return cmd->add_option(flag, var, help)->envname(env)->capture_default_str();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -234,76 +244,42 @@ int main(int argc, char** argv) {
 
   Options o;
   auto* serve_cmd = app.add_subcommand("serve", "run the server");
-  serve_cmd->add_option("--listen", o.listen, "address:port to listen on")
-      ->envname("OMNILINE_LISTEN")
-      ->capture_default_str();
-  serve_cmd->add_option("--data-dir", o.data_dir, "database and files")
-      ->envname("OMNILINE_DATA_DIR")
-      ->capture_default_str();
-  serve_cmd->add_option("--web-dir", o.web_dir, "built web app (default: web/ beside the binary)")
-      ->envname("OMNILINE_WEB_DIR");
-  serve_cmd->add_option("--log-level", o.log_level, "trace, debug, info, warn, error")
-      ->envname("OMNILINE_LOG_LEVEL")
-      ->capture_default_str();
-  serve_cmd->add_option("--access-log", o.access_log, "log every request")
-      ->envname("OMNILINE_ACCESS_LOG")
-      ->capture_default_str();
-  serve_cmd->add_option("--secure-cookies", o.secure_cookies, "mark cookies Secure (HTTPS)")
-      ->envname("OMNILINE_SECURE_COOKIES")
-      ->capture_default_str();
-  serve_cmd->add_option("--io-threads", o.io_threads, "I/O threads (0: one per core)")
-      ->envname("OMNILINE_IO_THREADS")
+  setting(serve_cmd, "--listen", o.listen, "address:port to listen on");
+  setting(serve_cmd, "--data-dir", o.data_dir, "database and files");
+  setting(serve_cmd, "--web-dir", o.web_dir, "built web app (default: web/ beside the binary)");
+  setting(serve_cmd, "--log-level", o.log_level, "trace, debug, info, warn, error");
+  setting(serve_cmd, "--access-log", o.access_log, "log every request");
+  setting(serve_cmd, "--secure-cookies", o.secure_cookies, "mark cookies Secure (HTTPS)");
+  setting(serve_cmd, "--io-threads", o.io_threads, "I/O threads (0: one per core)")
       ->check(CLI::Range(0, 256));
-  serve_cmd->add_option("--worker-threads", o.worker_threads, "threads answering requests")
-      ->envname("OMNILINE_WORKER_THREADS")
-      ->check(CLI::Range(1, 1024))
-      ->capture_default_str();
-  serve_cmd->add_option("--read-connections", o.read_connections, "database read connections")
-      ->envname("OMNILINE_READ_CONNECTIONS")
-      ->check(CLI::Range(1, 64))
-      ->capture_default_str();
-  serve_cmd->add_option("--max-connections", o.max_connections, "open connections at most")
-      ->envname("OMNILINE_MAX_CONNECTIONS")
-      ->capture_default_str();
-  serve_cmd->add_option("--header-limit", o.header_limit, "request header bytes at most")
-      ->envname("OMNILINE_HEADER_LIMIT")
-      ->check(CLI::Range(1024, 1 << 20))
-      ->capture_default_str();
-  serve_cmd->add_option("--body-limit", o.body_limit, "JSON body bytes at most")
-      ->envname("OMNILINE_BODY_LIMIT")
-      ->check(CLI::Range(1024, 1 << 30))
-      ->capture_default_str();
-  serve_cmd->add_option("--read-timeout", o.read_timeout_s, "seconds to receive a header or body")
-      ->envname("OMNILINE_READ_TIMEOUT")
-      ->check(CLI::Range(1, 3600))
-      ->capture_default_str();
-  serve_cmd
-      ->add_option("--idle-timeout", o.idle_timeout_s, "seconds a keep-alive connection may idle")
-      ->envname("OMNILINE_IDLE_TIMEOUT")
-      ->check(CLI::Range(1, 86400))
-      ->capture_default_str();
-  serve_cmd
-      ->add_option("--shutdown-grace", o.shutdown_grace_s, "seconds to finish requests on stop")
-      ->envname("OMNILINE_SHUTDOWN_GRACE")
-      ->check(CLI::Range(0, 600))
-      ->capture_default_str();
-  serve_cmd->add_option("--session-ttl-hours", o.session_ttl_h, "browser session lifetime")
-      ->envname("OMNILINE_SESSION_TTL_HOURS")
-      ->check(CLI::Range(1, 24 * 365))
-      ->capture_default_str();
+  setting(serve_cmd, "--worker-threads", o.worker_threads, "threads answering requests")
+      ->check(CLI::Range(1, 1024));
+  setting(serve_cmd, "--read-connections", o.read_connections, "database read connections")
+      ->check(CLI::Range(1, 64));
+  setting(serve_cmd, "--max-connections", o.max_connections, "open connections at most");
+  setting(serve_cmd, "--header-limit", o.header_limit, "request header bytes at most")
+      ->check(CLI::Range(1024, 1 << 20));
+  setting(serve_cmd, "--body-limit", o.body_limit, "JSON body bytes at most")
+      ->check(CLI::Range(1024, 1 << 30));
+  setting(serve_cmd, "--read-timeout", o.read_timeout_s, "seconds to receive a header or body")
+      ->check(CLI::Range(1, 3600));
+  setting(serve_cmd, "--idle-timeout", o.idle_timeout_s, "seconds a keep-alive connection may idle")
+      ->check(CLI::Range(1, 86400));
+  setting(serve_cmd, "--shutdown-grace", o.shutdown_grace_s, "seconds to finish requests on stop")
+      ->check(CLI::Range(0, 600));
+  setting(serve_cmd, "--session-ttl-hours", o.session_ttl_h, "browser session lifetime")
+      ->check(CLI::Range(1, 24 * 365));
 
   std::string migrate_dir = "./data";
   auto* migrate_cmd = app.add_subcommand("migrate", "apply pending database migrations");
-  migrate_cmd->add_option("--data-dir", migrate_dir)
-      ->envname("OMNILINE_DATA_DIR")
-      ->capture_default_str();
+  setting(migrate_cmd, "--data-dir", migrate_dir, "database and files");
 
   std::string user_dir = "./data", role = "operator";
   services::NewEmployee nu;
   auto* user_cmd = app.add_subcommand("user", "manage employees");
   user_cmd->require_subcommand(1);
   auto* add_cmd = user_cmd->add_subcommand("add", "create an employee");
-  add_cmd->add_option("--data-dir", user_dir)->envname("OMNILINE_DATA_DIR")->capture_default_str();
+  setting(add_cmd, "--data-dir", user_dir, "database and files");
   add_cmd->add_option("--email", nu.email, "e-mail (sign-in name)")->required();
   add_cmd->add_option("--name", nu.name, "display name")->required();
   add_cmd->add_option("--role", role, "admin, supervisor or operator")->capture_default_str();
@@ -311,7 +287,7 @@ int main(int argc, char** argv) {
                       "password (else OMNILINE_USER_PASSWORD, else one is generated and printed)");
 
   app.add_subcommand("version", "print the version")->callback([] {
-    std::cout << "omniline 0.1.0\n";
+    std::cout << "omniline " OMNILINE_VERSION "\n";
   });
 
   CLI11_PARSE(app, argc, argv);

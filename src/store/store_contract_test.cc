@@ -10,7 +10,6 @@
 
 #include <atomic>
 #include <cstdlib>
-#include <filesystem>
 #include <future>
 #include <mutex>
 #include <set>
@@ -20,6 +19,7 @@
 #include <vector>
 
 #include "store/store.h"
+#include "support/temp_dir.h"
 
 namespace omniline::store {
 namespace {
@@ -33,27 +33,15 @@ using domain::TokenKind;
 
 class SqliteBackend {
  public:
-  SqliteBackend() {
-    char tmpl[] = "/tmp/omniline-store-test-XXXXXX";
-    if (mkdtemp(tmpl) == nullptr) throw std::runtime_error("mkdtemp failed");
-    dir_ = tmpl;
-  }
-  ~SqliteBackend() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-  SqliteBackend(const SqliteBackend&) = delete;
-  SqliteBackend& operator=(const SqliteBackend&) = delete;
-
   Result<std::unique_ptr<Store>> open() {
     SqliteOptions options;
-    options.path = (dir_ / "omniline.db").string();
+    options.path = dir_.file("omniline.db");
     options.read_connections = 2;
     return open_sqlite(options);
   }
 
  private:
-  std::filesystem::path dir_;
+  omniline::testing::TempDir dir_{"omniline-store-test"};
 };
 
 using Backends = ::testing::Types<SqliteBackend>;

@@ -2,7 +2,6 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <filesystem>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -13,8 +12,8 @@ namespace omniline::testing {
 namespace {
 
 TEST(Durability, AcknowledgedWritesSurviveKill9) {
-  char tmpl[] = "/tmp/omniline-dur-XXXXXX";
-  std::string dir = mkdtemp(tmpl);
+  TempDir tmp("omniline-dur");
+  const std::string dir = tmp.path();
   std::set<std::string> acked;  // e-mails whose creation was answered 201
   std::mutex mu;
   {
@@ -72,7 +71,6 @@ TEST(Durability, AcknowledgedWritesSurviveKill9) {
   }
   for (const auto& e : acked) EXPECT_TRUE(stored.count(e)) << "acknowledged but lost: " << e;
   EXPECT_EQ(again.stop(), 0);
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -6,7 +6,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -44,15 +43,13 @@ ServerProcess::ServerProcess(std::vector<std::string> flags, std::vector<std::st
                              std::string data_dir)
     : flags_(std::move(flags)), env_(std::move(env)), data_dir_(std::move(data_dir)) {
   if (data_dir_.empty()) {
-    char tmpl[] = "/tmp/omniline-it-XXXXXX";
-    data_dir_ = mkdtemp(tmpl);
-    own_dir_ = true;
+    own_dir_.emplace("omniline-it");
+    data_dir_ = own_dir_->path();
   }
 }
 
 ServerProcess::~ServerProcess() {
   if (pid_ > 0) kill9();
-  if (own_dir_) std::filesystem::remove_all(data_dir_);
 }
 
 std::string ServerProcess::log() const {

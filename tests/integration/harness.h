@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "support/temp_dir.h"
+
 namespace omniline::testing {
 
 namespace asio = boost::asio;
@@ -51,8 +53,8 @@ class ServerProcess {
 
  private:
   std::vector<std::string> flags_, env_;
+  std::optional<TempDir> own_dir_;  // when no data dir was given
   std::string data_dir_, log_path_;
-  bool own_dir_ = false;
   int pid_ = -1;
   unsigned short port_ = 0;
 };

@@ -17,8 +17,8 @@ namespace websocket = boost::beast::websocket;
 class Core : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    char tmpl[] = "/tmp/omniline-core-XXXXXX";
-    dir_ = mkdtemp(tmpl);
+    tmp_ = new TempDir("omniline-core");
+    dir_ = tmp_->path();
     std::filesystem::create_directories(dir_ + "/web/assets");
     std::ofstream(dir_ + "/web/index.html") << "<!doctype html><title>Omniline</title>";
     std::ofstream(dir_ + "/web/assets/app-3f9a.js") << "console.log('app')";
@@ -31,12 +31,14 @@ class Core : public ::testing::Test {
   static void TearDownTestSuite() {
     EXPECT_EQ(server_->stop(), 0) << server_->log();
     delete server_;
-    std::filesystem::remove_all(dir_);
+    delete tmp_;
   }
   static unsigned short port() { return server_->port(); }
+  static TempDir* tmp_;
   static std::string dir_;
   static ServerProcess* server_;
 };
+TempDir* Core::tmp_ = nullptr;
 std::string Core::dir_;
 ServerProcess* Core::server_ = nullptr;
 

@@ -17,26 +17,12 @@
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_tx.h"
 #include "store/store.h"
+#include "support/temp_dir.h"
 
 namespace omniline::store::sqlite {
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/omniline-sqlite-test-XXXXXX";
-    if (mkdtemp(tmpl) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using omniline::testing::TempDir;
 
 class SqliteStoreTest : public ::testing::Test {
  protected:

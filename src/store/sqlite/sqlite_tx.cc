@@ -93,22 +93,25 @@ void bind_employee(Statement& st, const domain::Employee& e) {
 
 // --- reads ---
 
-Result<domain::Employee> SqliteReadTx::employee_by_id(EmployeeId id) {
+template <typename Base>
+Result<domain::Employee> SqliteReads<Base>::employee_by_id(EmployeeId id) {
   auto st = conn_.prepare("SELECT " OMNILINE_EMPLOYEE_COLUMNS " FROM employees WHERE id = ?1");
   if (!st.ok()) return std::move(st).take_error();
   st->bind(1, id.get());
   return one_row(*st, employee_row, "employee not found");
 }
 
-Result<domain::Employee> SqliteReadTx::employee_by_email(std::string_view email) {
+template <typename Base>
+Result<domain::Employee> SqliteReads<Base>::employee_by_email(std::string_view email) {
   auto st = conn_.prepare("SELECT " OMNILINE_EMPLOYEE_COLUMNS " FROM employees WHERE email = ?1");
   if (!st.ok()) return std::move(st).take_error();
   st->bind_text(1, email);
   return one_row(*st, employee_row, "employee not found");
 }
 
-Result<Page<domain::Employee>> SqliteReadTx::list_employees(const EmployeeFilter& filter,
-                                                            PageRequest page) {
+template <typename Base>
+Result<Page<domain::Employee>> SqliteReads<Base>::list_employees(const EmployeeFilter& filter,
+                                                                 PageRequest page) {
   if (page.limit < 1) return Error::invalid("page limit must be at least 1");
   const int limit = std::min(page.limit, kMaxPageLimit);
   auto st = conn_.prepare("SELECT " OMNILINE_EMPLOYEE_COLUMNS
@@ -135,15 +138,18 @@ Result<Page<domain::Employee>> SqliteReadTx::list_employees(const EmployeeFilter
   return out;
 }
 
-Result<std::int64_t> SqliteReadTx::count_employees() {
+template <typename Base>
+Result<std::int64_t> SqliteReads<Base>::count_employees() {
   return count(conn_, "SELECT count(*) FROM employees");
 }
 
-Result<std::int64_t> SqliteReadTx::count_active_admins() {
+template <typename Base>
+Result<std::int64_t> SqliteReads<Base>::count_active_admins() {
   return count(conn_, "SELECT count(*) FROM employees WHERE role = 'admin' AND active = 1");
 }
 
-Result<domain::AuthToken> SqliteReadTx::token_by_hash(std::string_view token_hash) {
+template <typename Base>
+Result<domain::AuthToken> SqliteReads<Base>::token_by_hash(std::string_view token_hash) {
   auto st =
       conn_.prepare("SELECT " OMNILINE_TOKEN_COLUMNS " FROM auth_tokens WHERE token_hash = ?1");
   if (!st.ok()) return std::move(st).take_error();
@@ -151,8 +157,9 @@ Result<domain::AuthToken> SqliteReadTx::token_by_hash(std::string_view token_has
   return one_row(*st, token_row, "token not found");
 }
 
-Result<std::vector<domain::AuthToken>> SqliteReadTx::list_tokens(EmployeeId employee,
-                                                                 domain::TokenKind kind) {
+template <typename Base>
+Result<std::vector<domain::AuthToken>> SqliteReads<Base>::list_tokens(EmployeeId employee,
+                                                                      domain::TokenKind kind) {
   auto st = conn_.prepare("SELECT " OMNILINE_TOKEN_COLUMNS
                           " FROM auth_tokens WHERE employee_id = ?1 AND kind = ?2"
                           " AND revoked_at IS NULL ORDER BY created_at DESC, id DESC");
@@ -170,31 +177,8 @@ Result<std::vector<domain::AuthToken>> SqliteReadTx::list_tokens(EmployeeId empl
   return out;
 }
 
-// --- WriteTx: reads forward to the same connection ---
-
-Result<domain::Employee> SqliteWriteTx::employee_by_id(EmployeeId id) {
-  return reads_.employee_by_id(id);
-}
-Result<domain::Employee> SqliteWriteTx::employee_by_email(std::string_view email) {
-  return reads_.employee_by_email(email);
-}
-Result<Page<domain::Employee>> SqliteWriteTx::list_employees(const EmployeeFilter& filter,
-                                                             PageRequest page) {
-  return reads_.list_employees(filter, page);
-}
-Result<std::int64_t> SqliteWriteTx::count_employees() {
-  return reads_.count_employees();
-}
-Result<std::int64_t> SqliteWriteTx::count_active_admins() {
-  return reads_.count_active_admins();
-}
-Result<domain::AuthToken> SqliteWriteTx::token_by_hash(std::string_view token_hash) {
-  return reads_.token_by_hash(token_hash);
-}
-Result<std::vector<domain::AuthToken>> SqliteWriteTx::list_tokens(EmployeeId employee,
-                                                                  domain::TokenKind kind) {
-  return reads_.list_tokens(employee, kind);
-}
+template class SqliteReads<ReadTx>;
+template class SqliteReads<WriteTx>;
 
 // --- writes ---
 

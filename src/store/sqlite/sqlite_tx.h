@@ -11,9 +11,12 @@ namespace omniline::store::sqlite {
 // Largest page list_employees returns, whatever the request asks for.
 constexpr int kMaxPageLimit = 1000;
 
-class SqliteReadTx final : public ReadTx {
+// The read operations, written once and shared by both transaction kinds: `Base` is ReadTx
+// for the read pool and WriteTx for the writer. Instantiated for those two in sqlite_tx.cc.
+template <typename Base>
+class SqliteReads : public Base {
  public:
-  explicit SqliteReadTx(Connection& conn) : conn_(conn) {}
+  explicit SqliteReads(Connection& conn) : conn_(conn) {}
 
   Result<domain::Employee> employee_by_id(EmployeeId id) override;
   Result<domain::Employee> employee_by_email(std::string_view email) override;
@@ -28,23 +31,18 @@ class SqliteReadTx final : public ReadTx {
   // The raw connection, for sqlite-specific tests and diagnostics.
   Connection& connection() { return conn_; }
 
- private:
+ protected:
   Connection& conn_;
 };
 
-class SqliteWriteTx final : public WriteTx {
- public:
-  explicit SqliteWriteTx(Connection& conn) : conn_(conn), reads_(conn) {}
+extern template class SqliteReads<ReadTx>;
+extern template class SqliteReads<WriteTx>;
 
-  Result<domain::Employee> employee_by_id(EmployeeId id) override;
-  Result<domain::Employee> employee_by_email(std::string_view email) override;
-  Result<Page<domain::Employee>> list_employees(const EmployeeFilter& filter,
-                                                PageRequest page) override;
-  Result<std::int64_t> count_employees() override;
-  Result<std::int64_t> count_active_admins() override;
-  Result<domain::AuthToken> token_by_hash(std::string_view token_hash) override;
-  Result<std::vector<domain::AuthToken>> list_tokens(EmployeeId employee,
-                                                     domain::TokenKind kind) override;
+using SqliteReadTx = SqliteReads<ReadTx>;
+
+class SqliteWriteTx final : public SqliteReads<WriteTx> {
+ public:
+  explicit SqliteWriteTx(Connection& conn) : SqliteReads<WriteTx>(conn) {}
 
   Result<EmployeeId> insert_employee(const domain::Employee& e) override;
   Status update_employee(const domain::Employee& e) override;
@@ -53,12 +51,6 @@ class SqliteWriteTx final : public WriteTx {
   Status revoke_token(EmployeeId employee, TokenId id, UnixMs at) override;
   Result<std::int64_t> revoke_all_tokens(EmployeeId employee, UnixMs at) override;
   Result<std::int64_t> purge_tokens(UnixMs before) override;
-
-  Connection& connection() { return conn_; }
-
- private:
-  Connection& conn_;
-  SqliteReadTx reads_;  // the read operations, on the same connection and transaction
 };
 
 }  // namespace omniline::store::sqlite
