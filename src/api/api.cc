@@ -54,7 +54,7 @@ Response Api::handle(Request& req, std::string& route_label) {
   }
   if (m.method_not_allowed) {
     route_label = m.pattern;
-    Response r = error_response({ErrorCode::kInvalid, "method not allowed"});
+    Response r;
     r.status = 405;
     r.body = R"({"error":{"code":"method_not_allowed","message":"method not allowed"}})";
     r.set_header("Allow", m.allowed);

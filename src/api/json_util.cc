@@ -125,26 +125,10 @@ Result<PageParams> page_params(const Request& req) {
     p.limit = static_cast<int>(*v);
   }
   if (auto c = req.query_param("cursor"); c && !c->empty()) {
-    // Decode the base64url text; only cursors we made are accepted (re-encoding must match).
-    std::string decoded;
-    {
-      static constexpr std::string_view kAlphabet =
-          "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-      std::uint32_t buf = 0;
-      int bits = 0;
-      for (char ch : *c) {
-        auto pos = kAlphabet.find(ch);
-        if (pos == std::string_view::npos || c->size() > 40) return Error::invalid("bad cursor");
-        buf = (buf << 6) | static_cast<std::uint32_t>(pos);
-        bits += 6;
-        if (bits >= 8) {
-          bits -= 8;
-          decoded.push_back(static_cast<char>((buf >> bits) & 0xff));
-        }
-      }
-    }
-    if (!decoded.starts_with("i:")) return Error::invalid("bad cursor");
-    auto v = parse_i64(std::string_view(decoded).substr(2));
+    // Only cursors we made are accepted: they decode to "i:<id>" and re-encode to themselves.
+    auto decoded = c->size() <= 40 ? crypto::from_base64url(*c) : std::nullopt;
+    if (!decoded || !decoded->starts_with("i:")) return Error::invalid("bad cursor");
+    auto v = parse_i64(std::string_view(*decoded).substr(2));
     if (!v || *v < 0 || make_cursor(*v) != *c) return Error::invalid("bad cursor");
     p.after = *v;
   }

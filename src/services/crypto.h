@@ -2,6 +2,7 @@
 // constant-time comparison. init_crypto() must run once before any other call.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,8 @@ std::string keyed_digest(std::string_view key, std::string_view data);
 
 std::string to_hex(std::string_view raw);
 std::string to_base64url(std::string_view raw);
+// Decodes unpadded base64url; nullopt for anything else.
+std::optional<std::string> from_base64url(std::string_view text);
 
 // Constant-time equality (length is not secret).
 bool equal_ct(std::string_view a, std::string_view b);

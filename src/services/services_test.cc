@@ -46,6 +46,10 @@ TEST_F(Crypto, DigestsAndComparison) {
   EXPECT_NE(crypto::digest("a"), crypto::digest("b"));
   EXPECT_NE(crypto::keyed_digest("k1", "a"), crypto::keyed_digest("k2", "a"));
   EXPECT_EQ(crypto::to_hex("\x01\xff"), "01ff");
+  EXPECT_EQ(crypto::from_base64url(crypto::to_base64url("any \x01\xff bytes")).value(),
+            "any \x01\xff bytes");
+  EXPECT_FALSE(crypto::from_base64url("a+b/").has_value());  // standard alphabet, not url-safe
+  EXPECT_FALSE(crypto::from_base64url("aGk=").has_value());  // padding
   EXPECT_TRUE(crypto::equal_ct("abc", "abc"));
   EXPECT_FALSE(crypto::equal_ct("abc", "abd"));
   EXPECT_FALSE(crypto::equal_ct("abc", "abcd"));

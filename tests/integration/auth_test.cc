@@ -67,6 +67,10 @@ TEST_F(Auth, BadLoginBodies) {
   EXPECT_EQ(post("/api/v1/auth/login", R"({"email":1,"password":"x"})").status, 400);
   EXPECT_EQ(post("/api/v1/auth/login", R"({"email":"a@b.c"})").status, 400);
   EXPECT_EQ(post("/api/v1/auth/login", R"({"email":"not-an-email","password":"x"})").status, 400);
+  auto bad_utf8 =
+      post("/api/v1/auth/login", "{\"email\":\"\xff\xfe@example.com\",\"password\":\"x\"}");
+  EXPECT_EQ(bad_utf8.status, 400);
+  EXPECT_EQ(bad_utf8.error_code(), "invalid_request");
 }
 
 TEST_F(Auth, ForgedMissingAndMalformedTokens) {
