@@ -38,9 +38,19 @@ void Api::add_routes() {
   router_.add("GET", "/api/v1/employees/{id}", bind(&Api::route_get_employee));
   router_.add("PATCH", "/api/v1/employees/{id}", bind(&Api::route_patch_employee));
   router_.add("DELETE", "/api/v1/employees/{id}", bind(&Api::route_delete_employee));
+  add_line_routes();
+  add_dialog_routes();
+  add_widget_routes();
+  add_hook_routes();
 }
 
+Response widget_preflight(const Request& req);  // widget_handlers.cc
+
 Response Api::handle(Request& req, std::string& route_label) {
+  if (req.method == "OPTIONS" && req.path.starts_with("/api/v1/widget/")) {
+    route_label = "widget_preflight";
+    return widget_preflight(req);
+  }
   Match m = router_.match(req.method, req.path);
   if (m.handler) {
     route_label = m.pattern;

@@ -7,11 +7,19 @@
 #include <string>
 
 #include "api/http_types.h"
+#include "api/realtime.h"
 #include "api/router.h"
 #include "common/metrics.h"
 #include "common/result.h"
+#include "common/clock.h"
+#include "events/hub.h"
 #include "services/auth_service.h"
+#include "services/dialog_service.h"
 #include "services/employee_service.h"
+#include "services/line_service.h"
+#include "services/routing_service.h"
+#include "services/widget_service.h"
+#include "services/outbox_worker.h"
 #include "store/store.h"
 
 namespace omniline::api {
@@ -26,8 +34,19 @@ struct ApiDeps {
   services::AuthService& auth;
   services::EmployeeService& employees;
   metrics::Registry& metrics;
+  services::LineService& lines;
+  services::DialogService& dialogs;
+  services::WidgetService& widget;
+  services::RoutingService& routing;
+  events::Hub& hub;
+  services::Presence& presence;
+  // Set only with `serve --test-clock`: POST /api/v1/testing/clock moves it.
+  AdjustableClock* test_clock = nullptr;
+  services::OutboxWorker* outbox = nullptr;
 };
 
+inline constexpr std::string_view kRealtimePath = "/api/v1/realtime";
+inline constexpr std::string_view kWidgetRealtimePath = "/api/v1/widget/realtime";
 inline constexpr std::string_view kSessionCookie = "omniline_session";
 inline constexpr std::string_view kCsrfCookie = "omniline_csrf";
 inline constexpr std::string_view kCsrfHeader = "x-csrf-token";
@@ -44,8 +63,25 @@ class Api {
   // state-changing method, the X-CSRF-Token header must match (forbidden otherwise).
   Result<services::Principal> authenticate(const Request& req);
 
+  // Authenticates a realtime WebSocket (employee at kRealtimePath, customer token in ?token=
+  // at kWidgetRealtimePath) and prepares its session. Blocking: call on a worker.
+  Result<std::shared_ptr<RealtimeSession>> accept_realtime(const Request& req);
+
+  struct RealtimeParts {
+    events::Viewer viewer;
+    store::Store& store;
+    events::Hub& hub;
+    services::Presence* presence;
+    RealtimeConnection::TypingFn typing;
+    std::string hello;
+  };
+
  private:
   void add_routes();
+  void add_line_routes();
+  void add_dialog_routes();
+  void add_widget_routes();
+  void add_hook_routes();
   Response route_login(Request& req);
   Response route_logout(Request& req);
   Response route_me(Request& req);

@@ -49,8 +49,11 @@ Match Router::match(std::string_view method, std::string_view path) const {
     if (!ok) continue;
     if (r.method != method && !(method == "HEAD" && r.method == "GET")) {
       out.method_not_allowed = true;
-      if (!out.allowed.empty()) out.allowed += ", ";
-      out.allowed += r.method;
+      const bool listed = (", " + out.allowed + ",").find(", " + r.method + ",") != std::string::npos;
+      if (!listed) {
+        if (!out.allowed.empty()) out.allowed += ", ";
+        out.allowed += r.method;
+      }
       out.pattern = r.pattern;
       continue;
     }

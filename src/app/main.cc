@@ -34,6 +34,7 @@ struct Options {
   int idle_timeout_s = 60;
   int shutdown_grace_s = 10;
   int session_ttl_h = 24 * 7;
+  bool test_clock = false;
 };
 
 void setup_logging(const std::string& level) {
@@ -120,6 +121,13 @@ int serve(const Options& o) {
   auto purged = (*store)->write_value<std::int64_t>(
       [purge_before](store::WriteTx& tx) { return tx.purge_tokens(purge_before); });
   if (purged.ok() && *purged > 0) spdlog::info("purged {} old tokens", *purged);
+  // The event log only serves reconnecting clients: a week (and at least the newest 100 000
+  // events) is plenty; older clients reload.
+  const UnixMs events_before = now_ms() - 7LL * 24 * 3600 * 1000;
+  auto purged_events = (*store)->write_value<std::int64_t>(
+      [events_before](store::WriteTx& tx) { return tx.purge_events(events_before, 100000); });
+  if (purged_events.ok() && *purged_events > 0)
+    spdlog::info("purged {} old realtime events", *purged_events);
 
   services::AuthConfig ac;
   ac.session_ttl_ms = static_cast<UnixMs>(o.session_ttl_h) * 3600 * 1000;
@@ -147,10 +155,36 @@ int serve(const Options& o) {
           **boot);
   }
 
+  SystemClock system_clock;
+  AdjustableClock test_clock;
+  const Clock& clock = o.test_clock ? static_cast<const Clock&>(test_clock) : system_clock;
+  if (o.test_clock) spdlog::warn("--test-clock is on: anyone signed in can move time forward");
+  events::Hub hub;
+  services::Presence presence;
+  services::RoutingService routing(**store, hub, presence, clock);
+  presence.set_observer([&routing](EmployeeId id, bool online) {
+    routing.publish_presence(id, online, std::nullopt);
+    routing.employee_changed(id);
+  });
+  services::LineService lines(**store, hub, routing, clock);
+  services::DialogService dialogs(**store, hub, routing, clock);
+  services::WidgetService widget(**store, hub, dialogs, clock);
+  services::OutboxWorker outbox(**store, clock, {}, [&dialogs](MessageId id, domain::DeliveryStatus s) {
+    if (Status st = dialogs.set_delivery(id, s); !st.ok())
+      spdlog::warn("outbox: recording delivery of message {}: {}", id.get(), st.error().message);
+  });
+  dialogs.set_outbox_hook([&outbox] { outbox.poke(); });
+
   api::ApiConfig apic;
   apic.web_root = o.web_dir.empty() ? default_web_dir() : o.web_dir;
   apic.secure_cookies = o.secure_cookies;
-  api::Api api({**store, auth, employees, metrics}, apic);
+  api::Api api({.store = **store, .auth = auth, .employees = employees, .metrics = metrics,
+                .lines = lines, .dialogs = dialogs, .widget = widget, .routing = routing,
+                .hub = hub, .presence = presence,
+                .test_clock = o.test_clock ? &test_clock : nullptr, .outbox = &outbox},
+               apic);
+  routing.start();
+  outbox.start();
 
   sc.io_threads = o.io_threads;
   sc.worker_threads = std::max(1, o.worker_threads);
@@ -171,6 +205,8 @@ int serve(const Options& o) {
                OMNILINE_VERSION, host, server.port(), o.data_dir,
                apic.web_root.empty() ? "none" : apic.web_root, (*store)->schema_version());
   server.run();
+  outbox.stop();
+  routing.stop();
   (*store)->close();  // the last queued writes are committed before exit
   spdlog::info("stopped cleanly");
   spdlog::shutdown();
@@ -269,6 +305,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 600));
   setting(serve_cmd, "--session-ttl-hours", o.session_ttl_h, "browser session lifetime")
       ->check(CLI::Range(1, 24 * 365));
+  serve_cmd
+      ->add_flag("--test-clock", o.test_clock,
+                 "for tests only: POST /api/v1/testing/clock moves the server's time forward")
+      ->envname("OMNILINE_TEST_CLOCK");
 
   std::string migrate_dir = "./data";
   auto* migrate_cmd = app.add_subcommand("migrate", "apply pending database migrations");

@@ -25,6 +25,13 @@ class Id {
 
 using EmployeeId = Id<struct EmployeeIdTag>;
 using TokenId = Id<struct TokenIdTag>;
+using LineId = Id<struct LineIdTag>;
+using ChannelId = Id<struct ChannelIdTag>;
+using CustomerId = Id<struct CustomerIdTag>;
+using DialogId = Id<struct DialogIdTag>;
+using SessionId = Id<struct SessionIdTag>;
+using MessageId = Id<struct MessageIdTag>;
+using OutboxId = Id<struct OutboxIdTag>;
 
 }  // namespace omniline
 

@@ -23,6 +23,7 @@ struct Employee {
   Role role = Role::kOperator;
   std::string avatar_url;  // empty when none
   bool active = true;
+  bool away = false;  // set by the employee: routing skips them on lines that need availability
   std::string password_hash;  // argon2id string from libsodium; never serialised to clients
   UnixMs created_at = 0;
   UnixMs updated_at = 0;

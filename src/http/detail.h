@@ -86,7 +86,8 @@ asio::awaitable<void> run_http_session(std::shared_ptr<Shared> shared, tcp::sock
 
 // Takes over an upgraded connection for /api/v1/realtime (already authenticated).
 void start_websocket(std::shared_ptr<Shared> shared, beast::tcp_stream stream,
-                     bhttp::request<bhttp::string_body> upgrade, std::int64_t employee_id);
+                     bhttp::request<bhttp::string_body> upgrade,
+                     std::shared_ptr<api::RealtimeSession> session);
 
 // Fills an api::Request from a parsed Beast request; false when the target is malformed.
 bool to_api_request(const bhttp::request<bhttp::string_body>& in, api::Request& out);

@@ -11,7 +11,8 @@ namespace omniline::http::detail {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr std::string_view kRealtimePath = "/api/v1/realtime";
+using api::kRealtimePath;
+using api::kWidgetRealtimePath;
 
 // Tracks one HTTP connection for the graceful shutdown: idle ones are closed at once.
 class HttpConn : public Closable, public std::enable_shared_from_this<HttpConn> {
@@ -186,7 +187,8 @@ asio::awaitable<void> run_http_session(std::shared_ptr<Shared> shared, tcp::sock
     if (websocket::is_upgrade(header)) {
       api::Request areq;
       bhttp::request<bhttp::string_body> upgrade = parser.release();
-      if (!to_api_request(upgrade, areq) || areq.path != kRealtimePath) {
+      if (!to_api_request(upgrade, areq) ||
+          (areq.path != kRealtimePath && areq.path != kWidgetRealtimePath)) {
         {
           const api::Response err =
               error_with_status(Error::not_found("no WebSocket endpoint here"), 404);
@@ -199,13 +201,15 @@ asio::awaitable<void> run_http_session(std::shared_ptr<Shared> shared, tcp::sock
       // Heap-held and captured by pointer: GCC 12 miscompiles by-value captures of objects
       // with unordered_maps in lambdas made inside coroutines.
       auto held = std::make_shared<const api::Request>(std::move(areq));
-      auto auth_task = on_workers<Result<services::Principal>>(
-          *shared, [api, held]() { return api->authenticate(*held); });
+      auto auth_task = on_workers<Result<std::shared_ptr<api::RealtimeSession>>>(
+          *shared, [api, held]() { return api->accept_realtime(*held); });
       auto who = co_await std::move(auth_task);
       const api::Request& areq_ref = *held;
+      const std::string_view label = areq_ref.path == kRealtimePath ? kRealtimePath
+                                                                    : kWidgetRealtimePath;
       // A browser on another site must not ride the session cookie (cross-site WebSocket
       // hijacking): with cookie auth, the Origin must be this host.
-      if (who.ok() && !areq_ref.header("authorization")) {
+      if (who.ok() && areq_ref.path == kRealtimePath && !areq_ref.header("authorization")) {
         auto origin = areq_ref.header("origin");
         auto host = areq_ref.header("host");
         if (origin && (!host || (*origin != "http://" + std::string(*host) &&
@@ -213,8 +217,7 @@ asio::awaitable<void> run_http_session(std::shared_ptr<Shared> shared, tcp::sock
           who = Error::forbidden("cross-origin WebSocket with a session cookie");
       }
       if (!who.ok()) {
-        metrics.record_request(std::string(kRealtimePath), "GET",
-                               api::http_status(who.error().code),
+        metrics.record_request(std::string(label), "GET", api::http_status(who.error().code),
                                std::chrono::duration<double>(Clock::now() - started).count());
         {
           const api::Response err =
@@ -223,11 +226,11 @@ asio::awaitable<void> run_http_session(std::shared_ptr<Shared> shared, tcp::sock
         }
         break;
       }
-      metrics.record_request(std::string(kRealtimePath), "GET", 101,
+      metrics.record_request(std::string(label), "GET", 101,
                              std::chrono::duration<double>(Clock::now() - started).count());
       conn->detached = true;
       stream.expires_never();
-      start_websocket(shared, std::move(stream), std::move(upgrade), who->employee.id.get());
+      start_websocket(shared, std::move(stream), std::move(upgrade), std::move(*who));
       co_return;
     }
 

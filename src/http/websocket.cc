@@ -15,10 +15,12 @@ namespace json = boost::json;
 
 class WsSession : public Closable, public std::enable_shared_from_this<WsSession> {
  public:
-  WsSession(std::shared_ptr<Shared> shared, beast::tcp_stream stream, std::int64_t employee_id)
-      : shared_(std::move(shared)), ws_(std::move(stream)), employee_id_(employee_id) {}
+  WsSession(std::shared_ptr<Shared> shared, beast::tcp_stream stream,
+            std::shared_ptr<api::RealtimeSession> session)
+      : shared_(std::move(shared)), ws_(std::move(stream)), session_(std::move(session)) {}
 
   ~WsSession() override {
+    session_->closed();
     shared_->remove(id_);
     --shared_->metrics.open_websockets;
     --shared_->metrics.open_connections;
@@ -54,9 +56,18 @@ class WsSession : public Closable, public std::enable_shared_from_this<WsSession
     auto [aec] = co_await self->ws_.async_accept(upgrade, asio::as_tuple(asio::use_awaitable));
     if (aec) co_return;
     self->accepted_ = true;
-    json::object hello{
-        {"seq", 0}, {"type", "hello"}, {"data", json::object{{"employee_id", self->employee_id_}}}};
-    self->enqueue(std::make_shared<const std::string>(json::serialize(hello)));
+    {
+      // Subscribe and say hello on a worker (it reads storage); client messages wait for it.
+      std::weak_ptr<WsSession> weak = self;
+      api::RealtimeSession* session = self->session_.get();
+      auto open_task = on_workers<bool>(*self->shared_, [session, weak]() {
+        session->open([weak](std::shared_ptr<const std::string> msg) {
+          if (auto s = weak.lock()) s->send(std::move(msg));
+        });
+        return true;
+      });
+      co_await std::move(open_task);
+    }
     if (self->shared_->draining)
       self->close(websocket::close_code::going_away, "server shutting down");
 
@@ -65,36 +76,41 @@ class WsSession : public Closable, public std::enable_shared_from_this<WsSession
       auto [ec, n] = co_await self->ws_.async_read(buf, asio::as_tuple(asio::use_awaitable));
       (void)n;
       if (ec) break;  // closed, timed out, message too big, cancelled
-      std::string text = beast::buffers_to_string(buf.data());
+      auto text = std::make_shared<const std::string>(beast::buffers_to_string(buf.data()));
       buf.consume(buf.size());
       self->on_message(text);
     }
   }
 
-  void on_message(const std::string& text) {
-    boost::system::error_code ec;
-    json::value v = json::parse(text, ec);
-    std::string type;
-    if (!ec && v.is_object()) {
-      if (auto* t = v.as_object().if_contains("type"); t && t->is_string())
-        type = std::string(t->as_string());
+  // Client messages are handled on a worker (resume reads storage), one at a time per
+  // connection so that their order holds.
+  void on_message(std::shared_ptr<const std::string> text) {
+    if (inbox_.size() >= kMaxInbox) {
+      close(websocket::close_code::policy_error, "too many messages");
+      return;
     }
-    json::object reply;
-    if (type == "ping") {
-      reply = {{"type", "pong"}};
-    } else {
-      reply = {{"type", "error"},
-               {"data", json::object{{"code", "invalid_request"},
-                                     {"message", ec || !v.is_object() ? "malformed JSON message"
-                                                                      : "unknown message type"}}}};
+    inbox_.push_back(std::move(text));
+    if (!handling_) handle_next();
+  }
+
+  void handle_next() {
+    if (inbox_.empty()) {
+      handling_ = false;
+      return;
     }
-    enqueue(std::make_shared<const std::string>(json::serialize(reply)));
+    handling_ = true;
+    auto text = std::move(inbox_.front());
+    inbox_.pop_front();
+    asio::post(shared_->workers, [self = shared_from_this(), text = std::move(text)]() {
+      self->session_->on_client_message(*text);
+      asio::post(self->ws_.get_executor(), [self]() { self->handle_next(); });
+    });
   }
 
   void enqueue(std::shared_ptr<const std::string> msg) {
     if (closing_) return;
     if (queue_.size() >= shared_->config.ws_queue_limit) {
-      spdlog::warn("websocket of employee {}: outbound queue full, disconnecting", employee_id_);
+      spdlog::warn("websocket of {}: outbound queue full, disconnecting", session_->who());
       close(websocket::close_code::policy_error, "too slow");
       return;
     }
@@ -143,8 +159,11 @@ class WsSession : public Closable, public std::enable_shared_from_this<WsSession
 
   std::shared_ptr<Shared> shared_;
   websocket::stream<beast::tcp_stream> ws_;
-  const std::int64_t employee_id_;
+  std::shared_ptr<api::RealtimeSession> session_;
   std::uint64_t id_ = 0;
+  static constexpr std::size_t kMaxInbox = 64;
+  std::deque<std::shared_ptr<const std::string>> inbox_;  // strand only
+  bool handling_ = false;                                  // strand only
   // Touched only on the strand:
   std::deque<std::shared_ptr<const std::string>> queue_;
   bool writing_ = false;
@@ -157,8 +176,9 @@ class WsSession : public Closable, public std::enable_shared_from_this<WsSession
 }  // namespace
 
 void start_websocket(std::shared_ptr<Shared> shared, beast::tcp_stream stream,
-                     bhttp::request<bhttp::string_body> upgrade, std::int64_t employee_id) {
-  auto s = std::make_shared<WsSession>(std::move(shared), std::move(stream), employee_id);
+                     bhttp::request<bhttp::string_body> upgrade,
+                     std::shared_ptr<api::RealtimeSession> session) {
+  auto s = std::make_shared<WsSession>(std::move(shared), std::move(stream), std::move(session));
   s->start(std::move(upgrade));
 }
 

@@ -24,7 +24,10 @@
 #include "common/ids.h"
 #include "common/result.h"
 #include "domain/auth_token.h"
+#include "domain/dialog.h"
 #include "domain/employee.h"
+#include "domain/event_record.h"
+#include "domain/line.h"
 
 namespace omniline::store {
 
@@ -44,6 +47,36 @@ struct EmployeeFilter {
   std::optional<bool> active;  // nullopt: both
 };
 
+// The dialog list (`GET /dialogs`). Ordered by last activity, newest first.
+enum class DialogView {
+  kUnanswered,  // current session new/skipped, and (for a limited viewer) offered to the viewer
+                // or unassigned in one of the viewer's lines
+  kMine,        // current session open, answered, with the viewer as its operator
+  kAll,         // every dialog the viewer may see
+};
+
+struct DialogQuery {
+  DialogView view = DialogView::kAll;
+  EmployeeId viewer;
+  // true for admins and supervisors: every line. Otherwise the viewer sees the lines whose
+  // queue they are in and the dialogs they are a member of (invited, or operator of once).
+  bool viewer_sees_all = false;
+  std::optional<LineId> line_id;  // filter
+  std::string q;  // filter: case-insensitive substring of the title or the customer's name
+  // Cursor: strictly after (older than) this (last_message_at, dialog id). 0/0: from the top.
+  UnixMs before_at = 0;
+  std::int64_t before_id = 0;
+  int limit = 50;
+};
+
+// One row of the dialog list.
+struct DialogRow {
+  domain::Dialog dialog;
+  domain::Session session;    // the dialog's latest session
+  domain::Customer customer;
+  std::optional<domain::Message> last_message;  // the newest message (hidden ones included)
+};
+
 // Read-only operations available inside read() and write().
 class ReadTx {
  public:
@@ -61,6 +94,70 @@ class ReadTx {
   // Tokens of one employee of one kind, newest first; revoked ones excluded.
   virtual Result<std::vector<domain::AuthToken>> list_tokens(EmployeeId employee,
                                                              domain::TokenKind kind) = 0;
+
+  // --- lines ---
+  virtual Result<domain::Line> line_by_id(LineId id) = 0;  // not_found (also when deleted)
+  virtual Result<Page<domain::Line>> list_lines(PageRequest page) = 0;  // id order, not deleted
+  // Lines (not deleted) whose queue contains the employee.
+  virtual Result<std::vector<LineId>> lines_of_employee(EmployeeId employee) = 0;
+  // When the employee was last assigned a session on the line (0 = never, or not in queue).
+  virtual Result<UnixMs> last_assigned_at(LineId line, EmployeeId employee) = 0;
+
+  // --- channels ---
+  virtual Result<domain::Channel> channel_by_id(ChannelId id) = 0;  // not_found (also deleted)
+  virtual Result<std::vector<domain::Channel>> list_channels(LineId line) = 0;  // id order
+
+  // --- customers ---
+  virtual Result<domain::Customer> customer_by_id(CustomerId id) = 0;
+  virtual Result<domain::Customer> customer_by_external(ChannelId channel,
+                                                        std::string_view external_id) = 0;
+  virtual Result<domain::Customer> customer_by_token_hash(std::string_view token_hash) = 0;
+
+  // --- dialogs ---
+  virtual Result<domain::Dialog> dialog_by_id(DialogId id) = 0;
+  virtual Result<domain::Dialog> dialog_by_key(ChannelId channel, CustomerId customer,
+                                               std::string_view external_chat_id) = 0;
+  virtual Result<Page<DialogRow>> list_dialogs(const DialogQuery& q) = 0;
+  virtual Result<std::int64_t> count_dialogs(const DialogQuery& q) = 0;  // ignores cursor/limit
+  // Other dialogs of the same line whose customer shares a non-empty e-mail or phone with this
+  // dialog's customer, newest activity first, at most `limit`.
+  virtual Result<std::vector<domain::Dialog>> related_dialogs(DialogId id, int limit) = 0;
+  virtual Result<bool> is_member(DialogId dialog, EmployeeId employee) = 0;
+  virtual Result<std::vector<EmployeeId>> members(DialogId dialog) = 0;  // join order
+
+  // --- sessions ---
+  virtual Result<domain::Session> session_by_id(SessionId id) = 0;
+  // Open sessions whose operator is `employee`, counted by `mask` (domain::CountedStatus bits:
+  // new/skipped with that operator count as kCountNew, in_work and waiting_operator as
+  // kCountAnswered, operator_replied as kCountWaitingCustomer, closing as kCountClosing).
+  virtual Result<int> count_open_sessions(EmployeeId employee, unsigned mask) = 0;
+  // Open, unassigned new/skipped sessions of a line, oldest first, at most `limit`.
+  virtual Result<std::vector<domain::Session>> waiting_sessions(LineId line, int limit) = 0;
+  // Open sessions whose offer_deadline <= now, earliest first, at most `limit`.
+  virtual Result<std::vector<domain::Session>> due_offers(UnixMs now, int limit) = 0;
+
+  // --- messages ---
+  virtual Result<domain::Message> message_by_id(MessageId id) = 0;
+  virtual Result<domain::Message> message_by_external(ChannelId channel,
+                                                      std::string_view external_id) = 0;
+  // Messages of a dialog older than `before` (0: the newest), newest first, at most `limit`;
+  // hidden messages only when include_hidden. has_more: older ones exist.
+  virtual Result<Page<domain::Message>> list_messages(DialogId dialog, MessageId before,
+                                                      int limit, bool include_hidden) = 0;
+
+  // --- realtime event log ---
+  // Events with seq > after, in seq order, at most `limit`.
+  virtual Result<std::vector<domain::EventRecord>> events_after(std::int64_t after, int limit) = 0;
+  // The newest seq (0: none) and the oldest retained (0: none).
+  virtual Result<std::int64_t> last_event_seq() = 0;
+  virtual Result<std::int64_t> first_event_seq() = 0;
+
+  // --- outbox ---
+  virtual Result<domain::OutboxItem> outbox_by_id(OutboxId id) = 0;
+  // Pending items with next_attempt_at <= now, oldest first, at most `limit`.
+  virtual Result<std::vector<domain::OutboxItem>> due_outbox(UnixMs now, int limit) = 0;
+  // The outbox item of a message (not_found: none).
+  virtual Result<domain::OutboxItem> outbox_by_message(MessageId message) = 0;
 };
 
 // Read-write operations, available only inside write().
@@ -79,6 +176,45 @@ class WriteTx : public ReadTx {
   virtual Result<std::int64_t> revoke_all_tokens(EmployeeId employee, UnixMs at) = 0;
   // Deletes tokens that expired or were revoked before `before`. Returns how many.
   virtual Result<std::int64_t> purge_tokens(UnixMs before) = 0;
+
+  // --- lines: insert ignores id; update replaces name, routing and the queue (keeping
+  // last_assigned_at of employees who stay in it); delete is soft (not_found afterwards).
+  virtual Result<LineId> insert_line(const domain::Line& line) = 0;
+  virtual Status update_line(const domain::Line& line) = 0;
+  virtual Status delete_line(LineId id, UnixMs at) = 0;
+  virtual Status set_last_assigned(LineId line, EmployeeId employee, UnixMs at) = 0;
+
+  // --- channels (same rules; conflict on insert when the line does not exist) ---
+  virtual Result<ChannelId> insert_channel(const domain::Channel& channel) = 0;
+  virtual Status update_channel(const domain::Channel& channel) = 0;
+  virtual Status delete_channel(ChannelId id, UnixMs at) = 0;
+
+  // --- customers: conflict on a taken (channel, external_id) ---
+  virtual Result<CustomerId> insert_customer(const domain::Customer& c) = 0;
+  virtual Status update_customer(const domain::Customer& c) = 0;
+
+  // --- dialogs: conflict on a taken (channel, customer, external_chat_id) ---
+  virtual Result<DialogId> insert_dialog(const domain::Dialog& d) = 0;
+  virtual Status update_dialog(const domain::Dialog& d) = 0;
+  // Adds a member (no-op when already one).
+  virtual Status add_member(DialogId dialog, EmployeeId employee, UnixMs at) = 0;
+
+  // --- sessions ---
+  virtual Result<SessionId> insert_session(const domain::Session& s) = 0;
+  virtual Status update_session(const domain::Session& s) = 0;
+
+  // --- messages: conflict when (channel_id, external_id) is taken (non-empty external id) ---
+  virtual Result<MessageId> insert_message(const domain::Message& m) = 0;
+  virtual Status update_message(const domain::Message& m) = 0;
+
+  // --- event log ---
+  virtual Result<std::int64_t> insert_event(const domain::EventRecord& e) = 0;  // returns seq
+  // Deletes events older than `before`, always keeping the newest `keep`. Returns how many.
+  virtual Result<std::int64_t> purge_events(UnixMs before, std::int64_t keep) = 0;
+
+  // --- outbox ---
+  virtual Result<OutboxId> insert_outbox(const domain::OutboxItem& item) = 0;
+  virtual Status update_outbox(const domain::OutboxItem& item) = 0;
 };
 
 struct StoreStats {

@@ -1,11 +1,6 @@
 // The storage contract (store.h), run against every backend as typed tests.
 //
-// A backend fixture owns whatever one test's database needs and opens a Store on it:
-//   struct SomeBackend {
-//     SomeBackend();                                   // a fresh, empty database
-//     Result<std::unique_ptr<Store>> open();           // (re)opens that same database
-//   };
-// Add a backend by adding its fixture to `Backends`; never copy these tests per backend.
+// The backends and how to add one: store_test_backends.h.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -19,7 +14,7 @@
 #include <vector>
 
 #include "store/store.h"
-#include "support/temp_dir.h"
+#include "store/store_test_backends.h"
 
 namespace omniline::store {
 namespace {
@@ -29,22 +24,7 @@ using domain::Employee;
 using domain::Role;
 using domain::TokenKind;
 
-// --- backends ---
-
-class SqliteBackend {
- public:
-  Result<std::unique_ptr<Store>> open() {
-    SqliteOptions options;
-    options.path = dir_.file("omniline.db");
-    options.read_connections = 2;
-    return open_sqlite(options);
-  }
-
- private:
-  omniline::testing::TempDir dir_{"omniline-store-test"};
-};
-
-using Backends = ::testing::Types<SqliteBackend>;
+using test_backends::Backends;
 
 // --- fixture and helpers ---
 

@@ -105,6 +105,11 @@ std::string Statement::column_text(int index) const {
   return std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n));
 }
 
+std::optional<std::string> Statement::column_optional_text(int index) const {
+  if (sqlite3_column_type(stmt_, index) == SQLITE_NULL) return std::nullopt;
+  return column_text(index);
+}
+
 std::string Statement::column_blob(int index) const {
   const void* p = sqlite3_column_blob(stmt_, index);
   int n = sqlite3_column_bytes(stmt_, index);

@@ -55,6 +55,7 @@ class Statement {
   std::int64_t column_int(int index) const;
   std::optional<std::int64_t> column_optional_int(int index) const;
   std::string column_text(int index) const;
+  std::optional<std::string> column_optional_text(int index) const;  // nullopt for NULL
   std::string column_blob(int index) const;
 
  private:
@@ -104,7 +105,7 @@ class Connection {
   };
   // The program has a fixed set of SQL texts; the bound only guards against a caller that builds
   // SQL dynamically: beyond it, statements are prepared per use and finalized.
-  static constexpr std::size_t kMaxCachedStatements = 128;
+  static constexpr std::size_t kMaxCachedStatements = 512;
 
   sqlite3* db_;
   std::unordered_map<std::string, CachedStatement> cache_;

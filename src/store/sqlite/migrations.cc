@@ -34,6 +34,147 @@ CREATE TABLE auth_tokens (
 );
 CREATE INDEX auth_tokens_employee_kind ON auth_tokens (employee_id, kind);
 )sql"},
+    Migration{2, R"sql(
+ALTER TABLE employees ADD COLUMN away INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE lines (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  routing TEXT NOT NULL,            -- JSON: mode, queue_time_s, max_chats, max_chats_count, only_available
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  deleted_at INTEGER
+);
+CREATE TABLE line_queue (
+  line_id INTEGER NOT NULL REFERENCES lines(id),
+  employee_id INTEGER NOT NULL REFERENCES employees(id),
+  position INTEGER NOT NULL,
+  last_assigned_at INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (line_id, employee_id)
+) WITHOUT ROWID;
+CREATE INDEX line_queue_employee ON line_queue (employee_id);
+CREATE TABLE channels (
+  id INTEGER PRIMARY KEY,
+  line_id INTEGER NOT NULL REFERENCES lines(id),
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  webhook_url TEXT NOT NULL DEFAULT '',
+  allowed_origins TEXT NOT NULL DEFAULT '[]',  -- JSON array of strings
+  active INTEGER NOT NULL DEFAULT 1,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  deleted_at INTEGER
+);
+CREATE INDEX channels_line ON channels (line_id);
+CREATE TABLE customers (
+  id INTEGER PRIMARY KEY,
+  channel_id INTEGER NOT NULL REFERENCES channels(id),
+  external_id TEXT NOT NULL,
+  name TEXT NOT NULL DEFAULT '',
+  email TEXT NOT NULL DEFAULT '',
+  phone TEXT NOT NULL DEFAULT '',
+  token_hash BLOB,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (channel_id, external_id)
+);
+CREATE UNIQUE INDEX customers_token ON customers (token_hash) WHERE token_hash IS NOT NULL;
+CREATE INDEX customers_email ON customers (email) WHERE email <> '';
+CREATE INDEX customers_phone ON customers (phone) WHERE phone <> '';
+CREATE TABLE dialogs (
+  id INTEGER PRIMARY KEY,
+  line_id INTEGER NOT NULL REFERENCES lines(id),
+  channel_id INTEGER NOT NULL REFERENCES channels(id),
+  customer_id INTEGER NOT NULL REFERENCES customers(id),
+  external_chat_id TEXT NOT NULL DEFAULT '',
+  title TEXT NOT NULL DEFAULT '',
+  session_id INTEGER NOT NULL DEFAULT 0,
+  last_message_id INTEGER NOT NULL DEFAULT 0,
+  last_message_at INTEGER NOT NULL DEFAULT 0,
+  customer_read_id INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  UNIQUE (channel_id, customer_id, external_chat_id)
+);
+CREATE INDEX dialogs_activity ON dialogs (last_message_at DESC, id DESC);
+CREATE INDEX dialogs_line ON dialogs (line_id, last_message_at DESC, id DESC);
+CREATE INDEX dialogs_customer ON dialogs (customer_id);
+CREATE TABLE dialog_members (
+  dialog_id INTEGER NOT NULL REFERENCES dialogs(id),
+  employee_id INTEGER NOT NULL REFERENCES employees(id),
+  added_at INTEGER NOT NULL,
+  PRIMARY KEY (dialog_id, employee_id)
+) WITHOUT ROWID;
+CREATE INDEX dialog_members_employee ON dialog_members (employee_id);
+CREATE TABLE sessions (
+  id INTEGER PRIMARY KEY,
+  dialog_id INTEGER NOT NULL REFERENCES dialogs(id),
+  line_id INTEGER NOT NULL REFERENCES lines(id),
+  status TEXT NOT NULL,
+  operator_id INTEGER NOT NULL DEFAULT 0,
+  pinned INTEGER NOT NULL DEFAULT 0,
+  tried TEXT NOT NULL DEFAULT '[]',  -- JSON array of employee ids
+  offer_deadline INTEGER,
+  created_at INTEGER NOT NULL,
+  assigned_at INTEGER,
+  answered_at INTEGER,
+  first_reply_at INTEGER,
+  closed_at INTEGER,
+  message_count INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX sessions_dialog ON sessions (dialog_id);
+CREATE INDEX sessions_operator_open ON sessions (operator_id, status)
+  WHERE status NOT IN ('closed', 'spam', 'silently_closed');
+CREATE INDEX sessions_waiting ON sessions (line_id, created_at)
+  WHERE operator_id = 0 AND status IN ('new', 'skipped');
+CREATE INDEX sessions_deadline ON sessions (offer_deadline) WHERE offer_deadline IS NOT NULL;
+CREATE TABLE messages (
+  id INTEGER PRIMARY KEY,
+  dialog_id INTEGER NOT NULL REFERENCES dialogs(id),
+  session_id INTEGER NOT NULL,
+  channel_id INTEGER NOT NULL,
+  author_kind TEXT NOT NULL,
+  author_employee INTEGER NOT NULL DEFAULT 0,
+  author_customer INTEGER NOT NULL DEFAULT 0,
+  text TEXT NOT NULL,
+  hidden INTEGER NOT NULL DEFAULT 0,
+  reply_to INTEGER NOT NULL DEFAULT 0,
+  external_id TEXT,                 -- NULL when none
+  system TEXT NOT NULL DEFAULT '',
+  delivery TEXT NOT NULL DEFAULT 'none',
+  created_at INTEGER NOT NULL,
+  edited_at INTEGER,
+  deleted_at INTEGER
+);
+CREATE INDEX messages_dialog ON messages (dialog_id, id);
+CREATE UNIQUE INDEX messages_external ON messages (channel_id, external_id)
+  WHERE external_id IS NOT NULL;
+CREATE TABLE events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  type TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  line_id INTEGER NOT NULL DEFAULT 0,
+  dialog_id INTEGER NOT NULL DEFAULT 0,
+  employee_ids TEXT NOT NULL DEFAULT '[]',
+  staff_all INTEGER NOT NULL DEFAULT 0,
+  data TEXT NOT NULL,
+  customer_id INTEGER NOT NULL DEFAULT 0,
+  customer_data TEXT
+);
+CREATE INDEX events_at ON events (at);
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY,
+  channel_id INTEGER NOT NULL,
+  message_id INTEGER NOT NULL UNIQUE,
+  payload TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending',
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  sent_at INTEGER
+);
+CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE status = 'pending';
+)sql"},
 };
 
 Error too_new(int version) {

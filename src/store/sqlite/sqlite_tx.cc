@@ -6,12 +6,14 @@
 #include <string>
 #include <utility>
 
+#include "store/sqlite/rows.h"
+
 namespace omniline::store::sqlite {
 namespace {
 
 // Column lists are spliced into constant SQL at compile time only; values are always bound.
 #define OMNILINE_EMPLOYEE_COLUMNS \
-  "id, name, email, role, avatar_url, active, password_hash, created_at, updated_at"
+  "id, name, email, role, avatar_url, active, password_hash, created_at, updated_at, away"
 #define OMNILINE_TOKEN_COLUMNS \
   "id, employee_id, kind, name, token_hash, created_at, expires_at, last_used_at, revoked_at"
 
@@ -28,6 +30,7 @@ Result<domain::Employee> employee_row(const Statement& st) {
   e.password_hash = st.column_text(6);
   e.created_at = st.column_int(7);
   e.updated_at = st.column_int(8);
+  e.away = st.column_int(9) != 0;
   return e;
 }
 
@@ -53,16 +56,6 @@ Result<domain::AuthToken> token_row(const Statement& st) {
   return t;
 }
 
-// Steps a statement expected to return at most one row and maps it with `row_fn`.
-template <typename RowFn>
-auto one_row(Statement& st, RowFn row_fn, const char* not_found)
-    -> decltype(row_fn(std::declval<const Statement&>())) {
-  auto has_row = st.step();
-  if (!has_row.ok()) return std::move(has_row).take_error();
-  if (!*has_row) return Error::not_found(not_found);
-  return row_fn(st);
-}
-
 Result<std::int64_t> count(Connection& conn, const char* sql) {
   auto st = conn.prepare(sql);
   if (!st.ok()) return std::move(st).take_error();
@@ -71,22 +64,17 @@ Result<std::int64_t> count(Connection& conn, const char* sql) {
   return st->column_int(0);
 }
 
-// Runs an UPDATE/DELETE and returns how many rows it changed.
-Result<std::int64_t> changed_rows(Connection& conn, Statement& st) {
-  if (Status s = st.run(); !s.ok()) return std::move(s).take_error();
-  return conn.changes();
-}
-
-// Binds the employee's fields to ?1..?8 (everything but the id).
+// Binds the employee's fields to ?1..?9 (everything but the id).
 void bind_employee(Statement& st, const domain::Employee& e) {
   st.bind_text(1, e.name)
       .bind_text(2, e.email)
       .bind_text(3, domain::role_name(e.role))
       .bind_text(4, e.avatar_url)
-      .bind(5, std::int64_t{e.active ? 1 : 0})
+      .bind(5, flag(e.active))
       .bind_text(6, e.password_hash)
       .bind(7, e.created_at)
-      .bind(8, e.updated_at);
+      .bind(8, e.updated_at)
+      .bind(9, flag(e.away));
 }
 
 }  // namespace
@@ -185,7 +173,7 @@ template class SqliteReads<WriteTx>;
 Result<EmployeeId> SqliteWriteTx::insert_employee(const domain::Employee& e) {
   auto st = conn_.prepare(
       "INSERT INTO employees (name, email, role, avatar_url, active, password_hash, created_at,"
-      " updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+      " updated_at, away) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
   if (!st.ok()) return std::move(st).take_error();
   bind_employee(*st, e);
   if (Status s = st->run(); !s.ok()) {
@@ -198,10 +186,10 @@ Result<EmployeeId> SqliteWriteTx::insert_employee(const domain::Employee& e) {
 Status SqliteWriteTx::update_employee(const domain::Employee& e) {
   auto st = conn_.prepare(
       "UPDATE employees SET name = ?1, email = ?2, role = ?3, avatar_url = ?4, active = ?5,"
-      " password_hash = ?6, created_at = ?7, updated_at = ?8 WHERE id = ?9");
+      " password_hash = ?6, created_at = ?7, updated_at = ?8, away = ?9 WHERE id = ?10");
   if (!st.ok()) return std::move(st).take_error();
   bind_employee(*st, e);
-  st->bind(9, e.id.get());
+  st->bind(10, e.id.get());
   auto n = changed_rows(conn_, *st);
   if (!n.ok()) {
     if (n.error().code == ErrorCode::kConflict) return Error::conflict("e-mail already in use");

@@ -4,15 +4,18 @@
 #pragma once
 
 #include "store/sqlite/connection.h"
+#include "store/sqlite/reads.h"
 #include "store/store.h"
 
 namespace omniline::store::sqlite {
 
-// Largest page list_employees returns, whatever the request asks for.
+// Largest page a list (employees, lines, dialogs, messages) returns, whatever the request asks.
 constexpr int kMaxPageLimit = 1000;
 
 // The read operations, written once and shared by both transaction kinds: `Base` is ReadTx
 // for the read pool and WriteTx for the writer. Instantiated for those two in sqlite_tx.cc.
+// Employees and tokens are defined there; everything newer forwards to the plain functions of
+// reads.h, which live in the sqlite_*.cc file of their subject.
 template <typename Base>
 class SqliteReads : public Base {
  public:
@@ -27,6 +30,99 @@ class SqliteReads : public Base {
   Result<domain::AuthToken> token_by_hash(std::string_view token_hash) override;
   Result<std::vector<domain::AuthToken>> list_tokens(EmployeeId employee,
                                                      domain::TokenKind kind) override;
+
+  // --- lines, channels, customers (sqlite_lines.cc) ---
+  Result<domain::Line> line_by_id(LineId id) override { return reads::line_by_id(conn_, id); }
+  Result<Page<domain::Line>> list_lines(PageRequest page) override {
+    return reads::list_lines(conn_, page);
+  }
+  Result<std::vector<LineId>> lines_of_employee(EmployeeId employee) override {
+    return reads::lines_of_employee(conn_, employee);
+  }
+  Result<UnixMs> last_assigned_at(LineId line, EmployeeId employee) override {
+    return reads::last_assigned_at(conn_, line, employee);
+  }
+  Result<domain::Channel> channel_by_id(ChannelId id) override {
+    return reads::channel_by_id(conn_, id);
+  }
+  Result<std::vector<domain::Channel>> list_channels(LineId line) override {
+    return reads::list_channels(conn_, line);
+  }
+  Result<domain::Customer> customer_by_id(CustomerId id) override {
+    return reads::customer_by_id(conn_, id);
+  }
+  Result<domain::Customer> customer_by_external(ChannelId channel,
+                                                std::string_view external_id) override {
+    return reads::customer_by_external(conn_, channel, external_id);
+  }
+  Result<domain::Customer> customer_by_token_hash(std::string_view token_hash) override {
+    return reads::customer_by_token_hash(conn_, token_hash);
+  }
+
+  // --- dialogs (sqlite_dialogs.cc) ---
+  Result<domain::Dialog> dialog_by_id(DialogId id) override {
+    return reads::dialog_by_id(conn_, id);
+  }
+  Result<domain::Dialog> dialog_by_key(ChannelId channel, CustomerId customer,
+                                       std::string_view external_chat_id) override {
+    return reads::dialog_by_key(conn_, channel, customer, external_chat_id);
+  }
+  Result<Page<DialogRow>> list_dialogs(const DialogQuery& q) override {
+    return reads::list_dialogs(conn_, q);
+  }
+  Result<std::int64_t> count_dialogs(const DialogQuery& q) override {
+    return reads::count_dialogs(conn_, q);
+  }
+  Result<std::vector<domain::Dialog>> related_dialogs(DialogId id, int limit) override {
+    return reads::related_dialogs(conn_, id, limit);
+  }
+  Result<bool> is_member(DialogId dialog, EmployeeId employee) override {
+    return reads::is_member(conn_, dialog, employee);
+  }
+  Result<std::vector<EmployeeId>> members(DialogId dialog) override {
+    return reads::members(conn_, dialog);
+  }
+
+  // --- sessions, messages (sqlite_sessions.cc) ---
+  Result<domain::Session> session_by_id(SessionId id) override {
+    return reads::session_by_id(conn_, id);
+  }
+  Result<int> count_open_sessions(EmployeeId employee, unsigned mask) override {
+    return reads::count_open_sessions(conn_, employee, mask);
+  }
+  Result<std::vector<domain::Session>> waiting_sessions(LineId line, int limit) override {
+    return reads::waiting_sessions(conn_, line, limit);
+  }
+  Result<std::vector<domain::Session>> due_offers(UnixMs now, int limit) override {
+    return reads::due_offers(conn_, now, limit);
+  }
+  Result<domain::Message> message_by_id(MessageId id) override {
+    return reads::message_by_id(conn_, id);
+  }
+  Result<domain::Message> message_by_external(ChannelId channel,
+                                              std::string_view external_id) override {
+    return reads::message_by_external(conn_, channel, external_id);
+  }
+  Result<Page<domain::Message>> list_messages(DialogId dialog, MessageId before, int limit,
+                                              bool include_hidden) override {
+    return reads::list_messages(conn_, dialog, before, limit, include_hidden);
+  }
+
+  // --- event log, outbox (sqlite_events.cc) ---
+  Result<std::vector<domain::EventRecord>> events_after(std::int64_t after, int limit) override {
+    return reads::events_after(conn_, after, limit);
+  }
+  Result<std::int64_t> last_event_seq() override { return reads::last_event_seq(conn_); }
+  Result<std::int64_t> first_event_seq() override { return reads::first_event_seq(conn_); }
+  Result<domain::OutboxItem> outbox_by_id(OutboxId id) override {
+    return reads::outbox_by_id(conn_, id);
+  }
+  Result<std::vector<domain::OutboxItem>> due_outbox(UnixMs now, int limit) override {
+    return reads::due_outbox(conn_, now, limit);
+  }
+  Result<domain::OutboxItem> outbox_by_message(MessageId message) override {
+    return reads::outbox_by_message(conn_, message);
+  }
 
   // The raw connection, for sqlite-specific tests and diagnostics.
   Connection& connection() { return conn_; }
@@ -51,6 +147,38 @@ class SqliteWriteTx final : public SqliteReads<WriteTx> {
   Status revoke_token(EmployeeId employee, TokenId id, UnixMs at) override;
   Result<std::int64_t> revoke_all_tokens(EmployeeId employee, UnixMs at) override;
   Result<std::int64_t> purge_tokens(UnixMs before) override;
+
+  // --- lines, channels, customers (sqlite_lines.cc) ---
+  Result<LineId> insert_line(const domain::Line& line) override;
+  Status update_line(const domain::Line& line) override;
+  Status delete_line(LineId id, UnixMs at) override;
+  Status set_last_assigned(LineId line, EmployeeId employee, UnixMs at) override;
+  Result<ChannelId> insert_channel(const domain::Channel& channel) override;
+  Status update_channel(const domain::Channel& channel) override;
+  Status delete_channel(ChannelId id, UnixMs at) override;
+  Result<CustomerId> insert_customer(const domain::Customer& c) override;
+  Status update_customer(const domain::Customer& c) override;
+
+  // --- dialogs (sqlite_dialogs.cc) ---
+  Result<DialogId> insert_dialog(const domain::Dialog& d) override;
+  Status update_dialog(const domain::Dialog& d) override;
+  Status add_member(DialogId dialog, EmployeeId employee, UnixMs at) override;
+
+  // --- sessions, messages (sqlite_sessions.cc) ---
+  Result<SessionId> insert_session(const domain::Session& s) override;
+  Status update_session(const domain::Session& s) override;
+  Result<MessageId> insert_message(const domain::Message& m) override;
+  Status update_message(const domain::Message& m) override;
+
+  // --- event log, outbox (sqlite_events.cc) ---
+  Result<std::int64_t> insert_event(const domain::EventRecord& e) override;
+  Result<std::int64_t> purge_events(UnixMs before, std::int64_t keep) override;
+  Result<OutboxId> insert_outbox(const domain::OutboxItem& item) override;
+  Status update_outbox(const domain::OutboxItem& item) override;
+
+ private:
+  // Writes the queue of a line: positions in order, last_assigned_at kept for those who stay.
+  Status write_queue(LineId line, const std::vector<EmployeeId>& queue);
 };
 
 }  // namespace omniline::store::sqlite

@@ -1,0 +1,71 @@
+// The in-process event bus: durable events (already committed, with a seq) and ephemeral ones
+// (typing, presence; seq 0, never stored) go to every subscribed realtime connection, which
+// keeps what its viewer may see. Who sees what is decided in one place: visible_frame().
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "common/ids.h"
+#include "domain/event_record.h"
+
+namespace omniline::events {
+
+// The owner of a realtime connection and what they may see.
+struct Viewer {
+  EmployeeId employee;    // staff connections
+  bool sees_all = false;  // admins and supervisors see every line
+  std::unordered_set<std::int64_t> lines;  // lines whose queue the employee is in
+  CustomerId customer;    // customer (widget) connections
+};
+
+// An event serialised once for each audience: {"seq":N,"type":"…","data":{…}}.
+struct Frame {
+  domain::EventRecord record;  // audience fields; data strings are not used after framing
+  std::shared_ptr<const std::string> staff;
+  std::shared_ptr<const std::string> customer;  // nullptr: not for the customer
+};
+using FramePtr = std::shared_ptr<const Frame>;
+
+FramePtr make_frame(domain::EventRecord record);
+
+// The frame `viewer` may receive, or nullptr. Staff: everything for admins and supervisors;
+// operators get events of their lines and events that list them (dialog members), plus events
+// meant for all staff. Customers get only events of their own identity that carry customer
+// data (hidden messages never do). Line changes update `viewer.lines`, so a connection follows
+// the queue it is added to or removed from.
+std::shared_ptr<const std::string> visible_frame(Viewer& viewer, const Frame& frame);
+
+class Subscriber {
+ public:
+  virtual ~Subscriber() = default;
+  // Called from the publishing thread; must not block.
+  virtual void on_event(const FramePtr& frame) = 0;
+};
+
+class Hub {
+ public:
+  // Durable events, already committed, in seq order. The store's writer thread calls this in
+  // commit order, so subscribers see seq increasing.
+  void publish(std::vector<domain::EventRecord> events);
+  // Not stored and without seq (0).
+  void publish_ephemeral(domain::EventRecord event);
+
+  std::uint64_t subscribe(std::weak_ptr<Subscriber> s);
+  void unsubscribe(std::uint64_t id);
+  std::size_t subscribers() const;
+
+ private:
+  std::vector<std::shared_ptr<Subscriber>> snapshot() const;
+
+  mutable std::mutex mu_;
+  std::uint64_t next_id_ = 1;
+  std::map<std::uint64_t, std::weak_ptr<Subscriber>> subs_;
+};
+
+}  // namespace omniline::events

@@ -1,0 +1,128 @@
+#include "services/dialog_events.h"
+
+#include <algorithm>
+
+#include "domain/permissions.h"
+#include "services/views.h"
+
+namespace omniline::services {
+namespace json = boost::json;
+
+Result<DialogAccess> dialog_access(store::ReadTx& tx, const domain::Employee& e,
+                                   const domain::Dialog& d) {
+  DialogAccess a;
+  a.sees_all = domain::may(e.role, domain::Action::kViewAllDialogs);
+  if (!a.sees_all) {
+    auto lines = tx.lines_of_employee(e.id);
+    if (!lines.ok()) return std::move(lines).take_error();
+    a.in_line = std::find(lines->begin(), lines->end(), d.line_id) != lines->end();
+    auto member = tx.is_member(d.id, e.id);
+    if (!member.ok()) return std::move(member).take_error();
+    a.member = *member;
+  }
+  if (!a.any()) return Error::not_found("dialog not found");
+  return a;
+}
+
+std::string author_name(store::ReadTx& tx, const domain::Message& m) {
+  if (m.author_kind == domain::AuthorKind::kOperator) {
+    auto e = tx.employee_by_id(m.author_employee);
+    return e.ok() ? e->name : std::string();
+  }
+  if (m.author_kind == domain::AuthorKind::kCustomer) {
+    auto c = tx.customer_by_id(m.author_customer);
+    return c.ok() ? c->name : std::string();
+  }
+  return {};
+}
+
+Result<std::vector<EmployeeId>> dialog_audience(store::ReadTx& tx, const domain::Dialog& d) {
+  return tx.members(d.id);
+}
+
+namespace {
+
+Result<domain::EventRecord> base_event(store::ReadTx& tx, const domain::Dialog& d,
+                                       const char* type, UnixMs at) {
+  domain::EventRecord e;
+  e.type = type;
+  (void)at;
+  e.at = now_ms();  // when it was logged: the log is trimmed by this
+  e.line_id = d.line_id;
+  e.dialog_id = d.id;
+  auto members = dialog_audience(tx, d);
+  if (!members.ok()) return std::move(members).take_error();
+  e.employee_ids = std::move(*members);
+  e.customer_id = d.customer_id;
+  return e;
+}
+
+bool customer_sees(const domain::Message& m) {
+  return !m.hidden && m.author_kind != domain::AuthorKind::kSystem;
+}
+
+Status emit_message_event(store::WriteTx& tx, TxEvents& ev, const domain::Dialog& d,
+                          const domain::Message& m, const char* type) {
+  auto e = base_event(tx, d, type, m.edited_at.value_or(m.created_at));
+  if (!e.ok()) return std::move(e).take_error();
+  const std::string name = author_name(tx, m);
+  e->data = views::to_text(json::object{{"message", views::message(m, name)}});
+  if (customer_sees(m))
+    e->customer_data = views::to_text(json::object{{"message", views::customer_message(m, name)}});
+  return ev.emit(std::move(*e));
+}
+
+}  // namespace
+
+Status add_message(store::WriteTx& tx, TxEvents& ev, domain::Dialog& d, domain::Message& m) {
+  m.dialog_id = d.id;
+  m.channel_id = d.channel_id;
+  auto id = tx.insert_message(m);
+  if (!id.ok()) return std::move(id).take_error();
+  m.id = *id;
+  // Hidden notes and system lines do not move the dialog up for the customer, but they are
+  // activity for employees.
+  d.last_message_id = m.id;
+  d.last_message_at = m.created_at;
+  if (Status st = tx.update_dialog(d); !st.ok()) return st;
+  return emit_message_event(tx, ev, d, m, "message.created");
+}
+
+Status add_system_message(store::WriteTx& tx, TxEvents& ev, domain::Dialog& d,
+                          const domain::Session& s, json::object fields, std::string text,
+                          UnixMs now) {
+  domain::Message m;
+  m.session_id = s.id;
+  m.author_kind = domain::AuthorKind::kSystem;
+  m.hidden = true;
+  m.text = std::move(text);
+  m.system = views::to_text(fields);
+  m.created_at = now;
+  return add_message(tx, ev, d, m);
+}
+
+Status emit_dialog(store::WriteTx& tx, TxEvents& ev, const domain::Dialog& d,
+                   const domain::Session& s, const char* type) {
+  auto e = base_event(tx, d, type, d.last_message_at ? d.last_message_at : d.created_at);
+  if (!e.ok()) return std::move(e).take_error();
+  auto c = tx.customer_by_id(d.customer_id);
+  if (!c.ok()) return std::move(c).take_error();
+  std::optional<domain::Message> last;
+  std::string last_name;
+  if (d.last_message_id.is_valid()) {
+    auto m = tx.message_by_id(d.last_message_id);
+    if (!m.ok()) return std::move(m).take_error();
+    last_name = author_name(tx, *m);
+    last = std::move(*m);
+  }
+  e->data = views::to_text(json::object{{"dialog", views::dialog(d, s, *c, last, last_name)}});
+  e->customer_data = views::to_text(json::object{{"dialog", views::customer_dialog(d, s)}});
+  return ev.emit(std::move(*e));
+}
+
+Status emit_message_updated(store::WriteTx& tx, TxEvents& ev, const domain::Dialog& d,
+                            const domain::Message& m) {
+  return emit_message_event(tx, ev, d, m, "message.updated");
+}
+
+}  // namespace omniline::services

@@ -1,0 +1,51 @@
+// Helpers shared by the dialog and routing services inside one write transaction: who may
+// see a dialog, system messages, and the events that tell clients about changes.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <string>
+
+#include "common/result.h"
+#include "domain/dialog.h"
+#include "domain/employee.h"
+#include "services/event_tx.h"
+#include "store/store.h"
+
+namespace omniline::services {
+
+struct DialogAccess {
+  bool sees_all = false;  // admin or supervisor
+  bool in_line = false;   // in the queue of the dialog's line
+  bool member = false;    // invited, or has been its operator
+  bool any() const { return sees_all || in_line || member; }
+};
+
+// What `e` may do with `d`; not_found when nothing (a dialog one may not see does not exist).
+Result<DialogAccess> dialog_access(store::ReadTx& tx, const domain::Employee& e,
+                                   const domain::Dialog& d);
+
+// The name shown as a message's author.
+std::string author_name(store::ReadTx& tx, const domain::Message& m);
+
+// Staff audience of a dialog's events: its members (the line's operators are reached by line).
+Result<std::vector<EmployeeId>> dialog_audience(store::ReadTx& tx, const domain::Dialog& d);
+
+// Stores the message (its id is set) and updates the dialog's last message; emits
+// message.created (with the customer's view when the customer may see it).
+Status add_message(store::WriteTx& tx, TxEvents& ev, domain::Dialog& d, domain::Message& m);
+
+// A system message (always hidden from the customer): {"kind": kind, ...fields}, with an
+// English text for clients that do not localise.
+Status add_system_message(store::WriteTx& tx, TxEvents& ev, domain::Dialog& d,
+                          const domain::Session& s, boost::json::object fields,
+                          std::string text, UnixMs now);
+
+// Emits `type` ("dialog.updated" / "dialog.created") with the dialog as a GET returns it.
+Status emit_dialog(store::WriteTx& tx, TxEvents& ev, const domain::Dialog& d,
+                   const domain::Session& s, const char* type = "dialog.updated");
+
+// Emits message.updated for an edited/deleted message or a delivery change.
+Status emit_message_updated(store::WriteTx& tx, TxEvents& ev, const domain::Dialog& d,
+                            const domain::Message& m);
+
+}  // namespace omniline::services

@@ -1,0 +1,191 @@
+#include "services/views.h"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "common/clock.h"
+
+namespace omniline::services::views {
+namespace json = boost::json;
+namespace {
+
+json::value time_or_null(const std::optional<UnixMs>& t) {
+  if (!t) return nullptr;
+  return json::value(format_rfc3339(*t));
+}
+
+template <typename IdT>
+json::value id_or_null(IdT id) {
+  if (!id.is_valid()) return nullptr;
+  return json::value(id.get());
+}
+
+json::object author(const domain::Message& m, const std::string& name, bool for_customer) {
+  json::object a{{"kind", domain::author_kind_name(m.author_kind)}, {"name", name}};
+  if (!for_customer) {
+    if (m.author_kind == domain::AuthorKind::kOperator) a["id"] = m.author_employee.get();
+    if (m.author_kind == domain::AuthorKind::kCustomer) a["id"] = m.author_customer.get();
+  }
+  return a;
+}
+
+json::value system_or_null(const std::string& system) {
+  if (system.empty()) return nullptr;
+  boost::system::error_code ec;
+  json::value v = json::parse(system, ec);
+  if (ec) return nullptr;
+  return v;
+}
+
+}  // namespace
+
+json::object line(const domain::Line& l) {
+  json::array queue;
+  for (EmployeeId id : l.queue) queue.push_back(id.get());
+  json::array counts;
+  for (const auto& n : domain::counted_status_names(l.routing.max_chats_count))
+    counts.push_back(json::value(n));
+  return json::object{
+      {"id", l.id.get()},
+      {"name", l.name},
+      {"queue", std::move(queue)},
+      {"routing",
+       json::object{{"mode", domain::routing_mode_name(l.routing.mode)},
+                    {"queue_time_s", l.routing.queue_time_s},
+                    {"max_chats", l.routing.max_chats},
+                    {"max_chats_count", std::move(counts)},
+                    {"only_available", l.routing.only_available}}},
+      {"created_at", format_rfc3339(l.created_at)},
+      {"updated_at", format_rfc3339(l.updated_at)},
+  };
+}
+
+json::object channel(const domain::Channel& c, bool with_secret) {
+  json::array origins;
+  for (const auto& o : c.allowed_origins) origins.push_back(json::value(o));
+  json::object o{
+      {"id", c.id.get()},
+      {"line_id", c.line_id.get()},
+      {"kind", domain::channel_kind_name(c.kind)},
+      {"name", c.name},
+      {"webhook_url", c.webhook_url},
+      {"allowed_origins", std::move(origins)},
+      {"active", c.active},
+      {"created_at", format_rfc3339(c.created_at)},
+      {"updated_at", format_rfc3339(c.updated_at)},
+  };
+  if (with_secret) o["secret"] = c.secret;
+  return o;
+}
+
+json::object customer(const domain::Customer& c) {
+  return json::object{
+      {"id", c.id.get()},           {"channel_id", c.channel_id.get()},
+      {"external_id", c.external_id}, {"name", c.name},
+      {"email", c.email},           {"phone", c.phone},
+      {"created_at", format_rfc3339(c.created_at)},
+  };
+}
+
+json::object session(const domain::Session& s) {
+  return json::object{
+      {"id", s.id.get()},
+      {"status", domain::session_status_name(s.status)},
+      {"operator_id", id_or_null(s.operator_id)},
+      {"line_id", s.line_id.get()},
+      {"pinned", s.pinned},
+      {"offer_deadline", time_or_null(s.offer_deadline)},
+      {"created_at", format_rfc3339(s.created_at)},
+      {"assigned_at", time_or_null(s.assigned_at)},
+      {"answered_at", time_or_null(s.answered_at)},
+      {"first_reply_at", time_or_null(s.first_reply_at)},
+      {"closed_at", time_or_null(s.closed_at)},
+      {"message_count", s.message_count},
+  };
+}
+
+std::string display_title(const domain::Dialog& d, const domain::Customer& c) {
+  if (!d.title.empty()) return d.title;
+  if (!c.name.empty()) return c.name;
+  return "Customer #" + std::to_string(c.id.get());
+}
+
+json::object dialog(const domain::Dialog& d, const domain::Session& s, const domain::Customer& c,
+                    const std::optional<domain::Message>& last_message,
+                    const std::string& last_author_name) {
+  return json::object{
+      {"id", d.id.get()},
+      {"chat_id", d.id.get()},
+      {"line_id", d.line_id.get()},
+      {"channel_id", d.channel_id.get()},
+      {"title", display_title(d, c)},
+      {"custom_title", !d.title.empty()},
+      {"customer", customer(c)},
+      {"session", session(s)},
+      {"last_message",
+       last_message ? json::value(message(*last_message, last_author_name)) : json::value()},
+      {"last_message_at", d.last_message_at ? json::value(format_rfc3339(d.last_message_at))
+                                            : json::value()},
+      {"customer_read_id", d.customer_read_id.get()},
+      {"created_at", format_rfc3339(d.created_at)},
+  };
+}
+
+json::object message(const domain::Message& m, const std::string& author_name) {
+  const bool deleted = m.deleted_at.has_value();
+  return json::object{
+      {"id", m.id.get()},
+      {"dialog_id", m.dialog_id.get()},
+      {"session_id", m.session_id.get()},
+      {"author", author(m, author_name, false)},
+      {"text", deleted ? std::string() : m.text},
+      {"hidden", m.hidden},
+      {"reply_to", id_or_null(m.reply_to)},
+      {"external_id", m.external_id.empty() ? json::value() : json::value(m.external_id)},
+      {"system", system_or_null(m.system)},
+      {"delivery", domain::delivery_status_name(m.delivery)},
+      {"created_at", format_rfc3339(m.created_at)},
+      {"edited_at", time_or_null(m.edited_at)},
+      {"deleted", deleted},
+  };
+}
+
+json::object employee_brief(const domain::Employee& e) {
+  return json::object{{"id", e.id.get()},
+                      {"name", e.name},
+                      {"avatar_url", e.avatar_url},
+                      {"role", domain::role_name(e.role)}};
+}
+
+json::object customer_message(const domain::Message& m, const std::string& author_name) {
+  const bool deleted = m.deleted_at.has_value();
+  json::object o{
+      {"id", m.id.get()},
+      {"dialog_id", m.dialog_id.get()},
+      {"author", author(m, author_name, true)},
+      {"text", deleted ? std::string() : m.text},
+      {"reply_to", id_or_null(m.reply_to)},
+      {"created_at", format_rfc3339(m.created_at)},
+      {"edited_at", time_or_null(m.edited_at)},
+      {"deleted", deleted},
+  };
+  if (m.author_kind == domain::AuthorKind::kCustomer && !m.external_id.empty()) {
+    // Widget messages are stored as "c<customer id>:<client id>": give back what was sent.
+    const std::string prefix = "c" + std::to_string(m.author_customer.get()) + ":";
+    o["client_id"] = m.external_id.starts_with(prefix) ? m.external_id.substr(prefix.size())
+                                                       : m.external_id;
+  }
+  return o;
+}
+
+json::object customer_dialog(const domain::Dialog& d, const domain::Session& s) {
+  return json::object{
+      {"id", d.id.get()},
+      {"status", domain::is_open(s.status) ? "open" : "closed"},
+      {"operator_assigned", s.operator_id.is_valid() && !domain::is_unanswered(s.status)},
+  };
+}
+
+std::string to_text(const json::object& o) { return json::serialize(o); }
+
+}  // namespace omniline::services::views

@@ -1,0 +1,181 @@
+#include "services/widget_service.h"
+
+#include "services/crypto.h"
+#include "services/views.h"
+
+namespace omniline::services {
+namespace json = boost::json;
+namespace {
+
+constexpr std::size_t kMaxLimiterKeys = 100'000;
+constexpr std::string_view kTokenPrefix = "olw_";
+
+std::string token_hash(std::string_view token) { return crypto::digest(token); }
+
+}  // namespace
+
+int WindowLimiter::hit(const std::string& key, UnixMs now) {
+  std::lock_guard lock(mu_);
+  if (windows_.size() >= kMaxLimiterKeys) {
+    std::erase_if(windows_, [&](const auto& kv) { return now - kv.second.start >= window_; });
+    if (windows_.size() >= kMaxLimiterKeys) windows_.clear();  // never grow without bound
+  }
+  Window& w = windows_[key];
+  if (now - w.start >= window_) w = {now, 0};
+  if (w.count >= max_) return static_cast<int>((w.start + window_ - now + 999) / 1000);
+  ++w.count;
+  return 0;
+}
+
+Result<WidgetSession> WidgetService::start(const WidgetStart& in) {
+  if (in.name.size() > 200) return Error::invalid("name is too long");
+  if (in.email.size() > 254) return Error::invalid("email is too long");
+  auto channel = store_.read_value<domain::Channel>(
+      [&](store::ReadTx& tx) { return tx.channel_by_id(in.channel); });
+  if (!channel.ok() || channel->kind != domain::ChannelKind::kWebchat || !channel->active)
+    return Error::not_found("no such chat");
+  if (!in.origin.empty() && !domain::origin_allowed(*channel, in.origin))
+    return Error::forbidden("this website may not use the chat");
+  WidgetSession out;
+  out.channel = *channel;
+  if (in.token) {
+    auto caller = authenticate(*in.token);
+    if (caller.ok() && caller->channel.id == in.channel) {
+      out.token = *in.token;
+      out.customer = std::move(caller->customer);
+    }
+  }
+  const UnixMs now = clock_.now();
+  Status st = store_.write([&](store::WriteTx& tx) -> Status {
+    if (out.customer.id.is_valid()) {
+      bool changed = false;
+      if (!in.name.empty() && in.name != out.customer.name) out.customer.name = in.name, changed = true;
+      if (!in.email.empty() && in.email != out.customer.email) out.customer.email = in.email, changed = true;
+      if (changed) {
+        out.customer.updated_at = now;
+        if (Status u = tx.update_customer(out.customer); !u.ok()) return u;
+      }
+      auto d = tx.dialog_by_key(in.channel, out.customer.id, "");
+      if (d.ok()) {
+        auto s = tx.session_by_id(d->session_id);
+        if (s.ok()) out.session = *s;
+        out.dialog = std::move(*d);
+      }
+      return {};
+    }
+    out.token = std::string(kTokenPrefix) + crypto::random_token(32);
+    domain::Customer c;
+    c.channel_id = in.channel;
+    c.external_id = "web-" + crypto::random_hex(16);
+    c.name = in.name;
+    c.email = in.email;
+    c.token_hash = token_hash(out.token);
+    c.created_at = c.updated_at = now;
+    auto id = tx.insert_customer(c);
+    if (!id.ok()) return std::move(id).take_error();
+    c.id = *id;
+    out.customer = std::move(c);
+    return {};
+  });
+  if (!st.ok()) return st.error();
+  return out;
+}
+
+Result<WidgetCaller> WidgetService::authenticate(std::string_view token) {
+  if (!token.starts_with(kTokenPrefix) || token.size() > 100)
+    return Error::unauthorized("a customer token is required");
+  const std::string hash = token_hash(token);
+  auto out = store_.read_value<WidgetCaller>([&](store::ReadTx& tx) -> Result<WidgetCaller> {
+    auto c = tx.customer_by_token_hash(hash);
+    if (!c.ok()) return std::move(c).take_error();
+    auto ch = tx.channel_by_id(c->channel_id);
+    if (!ch.ok()) return std::move(ch).take_error();
+    return WidgetCaller{std::move(*c), std::move(*ch)};
+  });
+  if (!out.ok() || !out->channel.active) return Error::unauthorized("unknown or expired customer token");
+  return out;
+}
+
+Result<domain::Message> WidgetService::send(const WidgetCaller& who, const std::string& text,
+                                            const std::string& client_id) {
+  if (client_id.size() > 100) return Error::invalid("client_id is too long");
+  InboundMessage in;
+  in.channel = who.channel.id;
+  in.user_id = who.customer.external_id;
+  in.text = text;
+  // Client ids are the customer's own: scope them so two customers never collide.
+  in.message_id = "c" + std::to_string(who.customer.id.get()) + ":" +
+                  (client_id.empty() ? crypto::random_hex(16) : client_id);
+  auto r = dialogs_.ingest(in);
+  if (!r.ok()) return std::move(r).take_error();
+  return store_.read_value<domain::Message>(
+      [&](store::ReadTx& tx) { return tx.message_by_id(r->message); });
+}
+
+Result<store::Page<domain::Message>> WidgetService::history(const WidgetCaller& who,
+                                                            MessageId before, int limit) {
+  return store_.read_value<store::Page<domain::Message>>(
+      [&](store::ReadTx& tx) -> Result<store::Page<domain::Message>> {
+        auto d = tx.dialog_by_key(who.channel.id, who.customer.id, "");
+        if (!d.ok()) {
+          if (d.error().code == ErrorCode::kNotFound) return store::Page<domain::Message>{};
+          return std::move(d).take_error();
+        }
+        // Hidden messages are filtered by the store; system messages are always hidden.
+        return tx.list_messages(d->id, before, limit, false);
+      });
+}
+
+Status WidgetService::typing(const WidgetCaller& who) {
+  auto rec = store_.read_value<domain::EventRecord>(
+      [&](store::ReadTx& tx) -> Result<domain::EventRecord> {
+        auto d = tx.dialog_by_key(who.channel.id, who.customer.id, "");
+        if (!d.ok()) return std::move(d).take_error();
+        domain::EventRecord e;
+        e.type = "typing";
+        e.at = clock_.now();
+        e.line_id = d->line_id;
+        e.dialog_id = d->id;
+        auto members = tx.members(d->id);
+        if (!members.ok()) return std::move(members).take_error();
+        e.employee_ids = std::move(*members);
+        e.data = views::to_text(json::object{
+            {"dialog_id", d->id.get()},
+            {"author", json::object{{"kind", "customer"}, {"id", who.customer.id.get()},
+                                    {"name", who.customer.name}}}});
+        return e;
+      });
+  if (!rec.ok()) return rec.error().code == ErrorCode::kNotFound ? Status{} : Status(rec.error());
+  hub_.publish_ephemeral(std::move(*rec));
+  return {};
+}
+
+Status WidgetService::read(const WidgetCaller& who, MessageId upto) {
+  return write_with_events(store_, hub_, [&](store::WriteTx& tx, TxEvents& ev) -> Status {
+    auto d = tx.dialog_by_key(who.channel.id, who.customer.id, "");
+    if (!d.ok()) return std::move(d).take_error();
+    MessageId id = upto.is_valid() ? upto : d->last_message_id;
+    if (upto.is_valid()) {
+      auto m = tx.message_by_id(upto);
+      if (!m.ok() || m->dialog_id != d->id) return Error::invalid("message_id is not in your dialog");
+    }
+    if (id.get() <= d->customer_read_id.get()) return {};
+    d->customer_read_id = id;
+    if (Status u = tx.update_dialog(*d); !u.ok()) return u;
+    domain::EventRecord e;
+    e.type = "dialog.read";
+    e.at = clock_.now();
+    e.line_id = d->line_id;
+    e.dialog_id = d->id;
+    auto members = tx.members(d->id);
+    if (!members.ok()) return std::move(members).take_error();
+    e.employee_ids = std::move(*members);
+    e.data = views::to_text(
+        json::object{{"dialog_id", d->id.get()}, {"by", "customer"}, {"message_id", id.get()}});
+    e.customer_id = d->customer_id;
+    e.customer_data = e.data;
+    return ev.emit(std::move(e));
+  });
+}
+
+}  // namespace omniline::services
