@@ -56,3 +56,13 @@ TEST(DialogTextTrim, AsciiWhitespace) {
 
 }  // namespace
 }  // namespace omniline::domain::text
+
+namespace omniline::domain::text {
+namespace {
+TEST(DialogTextFold, FoldsLatinGreekCyrillicAndKeepsTheRest) {
+  EXPECT_EQ(fold_case("Hello ÉLODIE Ωμέγα МАРИЯ Ёж ŁÓDŹ"), "hello élodie ωμέγα мария ёж łódź");
+  EXPECT_EQ(fold_case("日本 😀 123"), "日本 😀 123");
+  EXPECT_EQ(fold_case(std::string("\xC3", 1)), std::string("\xC3", 1));  // truncated: kept
+}
+}  // namespace
+}  // namespace omniline::domain::text

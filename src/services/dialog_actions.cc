@@ -124,6 +124,8 @@ Status DialogService::apply_action(store::WriteTx& tx, TxEvents& ev, const domai
       s.offer_deadline.reset();
       s.tried.clear();
       if (previous.is_valid() && previous != me.id) freed.push_back(previous);
+      // new → answered may free one of my slots when the line counts only some statuses.
+      freed.push_back(me.id);
       if (Status m = system(json::object{{"kind", "picked_up"}, {"employee_id", me.id.get()}},
                             me.name + " picked up the dialog");
           !m.ok())
@@ -211,6 +213,7 @@ Status DialogService::apply_action(store::WriteTx& tx, TxEvents& ev, const domai
       s.offer_deadline.reset();
       s.tried.clear();
       if (previous.is_valid() && previous != me.id) freed.push_back(previous);
+      freed.push_back(me.id);  // the status may have left a counted one (see answer)
       json::object f{{"kind", "took_over"}, {"employee_id", me.id.get()}};
       std::string text = me.name + " took over the dialog";
       if (previous.is_valid() && previous != me.id) {
@@ -273,6 +276,8 @@ Status DialogService::apply_action(store::WriteTx& tx, TxEvents& ev, const domai
       if (!nid.ok()) return std::move(nid).take_error();
       n.id = *nid;
       if (Status o = routing_.set_operator(tx, n, me.id); !o.ok()) return o;
+      if (s.operator_id.is_valid()) freed.push_back(s.operator_id);  // the old session closed
+      freed.push_back(me.id);
       // Move the message and everything after it in the old session to the new one.
       auto page = tx.list_messages(d.id, MessageId(), 1000, true);
       if (!page.ok()) return std::move(page).take_error();
@@ -367,6 +372,8 @@ Result<domain::Message> DialogService::send(const Principal& who, DialogId id,
       }
       auto next = domain::next_status(s->status, domain::SessionEvent::kOperatorMessage);
       if (!next.ok()) return std::move(next).take_error();
+      // A status change may free a slot of the operator's (max_chats counts some statuses).
+      if (*next != s->status && s->operator_id.is_valid()) freed.push_back(s->operator_id);
       s->status = *next;
       if (!s->first_reply_at) s->first_reply_at = now;
     }

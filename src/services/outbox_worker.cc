@@ -74,7 +74,8 @@ std::string webhook_signature(std::string_view secret, std::string_view body) {
                                 body.size());
   crypto_auth_hmacsha256_final(&state, mac);
   sodium_memzero(&state, sizeof state);
-  return "sha256=" + crypto::to_hex(std::string_view(reinterpret_cast<const char*>(mac), sizeof mac));
+  return "sha256=" +
+         crypto::to_hex(std::string_view(reinterpret_cast<const char*>(mac), sizeof mac));
 }
 
 UnixMs retry_delay_ms(const OutboxConfig& c, int attempts, double jitter01) {
@@ -106,7 +107,9 @@ OutboxWorker::OutboxWorker(store::Store& store, const Clock& clock, OutboxConfig
   global_init();
 }
 
-OutboxWorker::~OutboxWorker() { stop(); }
+OutboxWorker::~OutboxWorker() {
+  stop();
+}
 
 void OutboxWorker::start() {
   std::lock_guard join_lock(join_mu_);
@@ -325,8 +328,8 @@ bool OutboxWorker::record(const domain::OutboxItem& item, const Attempt& a) {
   if (a.delivered) {
     spdlog::debug("outbox {}: delivered (message {})", item.id.get(), item.message_id.get());
   } else if (outcome == domain::DeliveryStatus::kFailed) {
-    spdlog::warn("outbox {}: giving up after {} attempts (message {}): {}", item.id.get(),
-                 attempts, item.message_id.get(), a.error);
+    spdlog::warn("outbox {}: giving up after {} attempts (message {}): {}", item.id.get(), attempts,
+                 item.message_id.get(), a.error);
   } else if (attempts > 0) {
     spdlog::info("outbox {}: attempt {} failed: {}", item.id.get(), attempts, a.error);
   }

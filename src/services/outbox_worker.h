@@ -42,12 +42,12 @@
 namespace omniline::services {
 
 struct OutboxConfig {
-  int max_attempts = 12;                 // then the item is failed
-  UnixMs base_backoff_ms = 1000;         // first retry after ~1 s, doubling, with ±20% jitter
+  int max_attempts = 12;          // then the item is failed
+  UnixMs base_backoff_ms = 1000;  // first retry after ~1 s, doubling, with ±20% jitter
   UnixMs max_backoff_ms = 10 * 60 * 1000;
-  long timeout_ms = 10000;               // per request (connect + transfer)
-  int poll_ms = 500;                     // how often due items are looked for when idle
-  int batch = 32;                        // items fetched per poll
+  long timeout_ms = 10000;  // per request (connect + transfer)
+  int poll_ms = 500;        // how often due items are looked for when idle
+  int batch = 32;           // items fetched per poll
 };
 
 // Called after an item's outcome is durably recorded: kSent when the webhook answered 2xx,
@@ -65,7 +65,8 @@ class OutboxWorker {
 
   void start();  // one background thread (no-op when already running)
   void stop();   // finishes the request in flight (bounded by timeout_ms), joins; idempotent
-  void poke();   // look for due items now (called after an outbox row is committed, and by the test clock)
+  // Look for due items now (called after an outbox row is committed, and by the test clock).
+  void poke();
 
  private:
   struct Attempt;  // the outcome of one delivery attempt

@@ -186,7 +186,9 @@ WebhookReceiver::WebhookReceiver() : impl_(std::make_unique<Impl>()) {
   });
 }
 
-WebhookReceiver::~WebhookReceiver() { stop(); }
+WebhookReceiver::~WebhookReceiver() {
+  stop();
+}
 
 void WebhookReceiver::stop() {
   auto& s = *impl_;
@@ -209,7 +211,9 @@ void WebhookReceiver::stop() {
   s.cv.notify_all();
 }
 
-unsigned short WebhookReceiver::port() const { return impl_->port; }
+unsigned short WebhookReceiver::port() const {
+  return impl_->port;
+}
 
 std::string WebhookReceiver::url(const std::string& path) const {
   return "http://127.0.0.1:" + std::to_string(impl_->port) + path;

@@ -24,8 +24,8 @@
 namespace omniline::testing {
 
 struct WebhookRequest {
-  std::string method;  // "POST"
-  std::string path;    // the request target as sent (path and query)
+  std::string method;                               // "POST"
+  std::string path;                                 // the request target as sent (path and query)
   std::multimap<std::string, std::string> headers;  // lower-cased names
   std::string body;
   int status = 0;  // the status it was (or is being) answered with
@@ -35,8 +35,8 @@ struct WebhookRequest {
 
 struct WebhookReply {
   int status = 200;
-  std::string body = "{}";              // sent as application/json unless empty
-  std::chrono::milliseconds delay{0};   // wait this long before answering ("slow")
+  std::string body = "{}";             // sent as application/json unless empty
+  std::chrono::milliseconds delay{0};  // wait this long before answering ("slow")
 };
 
 class WebhookReceiver {

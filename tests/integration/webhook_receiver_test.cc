@@ -189,9 +189,9 @@ TEST(WebhookReceiver, StopAbandonsSlowAnswersPromptly) {
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s);
   client.join();
   EXPECT_TRUE(client_done.load());
-  EXPECT_EQ(hook->count(), 2u);  // still readable after stop
+  EXPECT_EQ(hook->count(), 2u);     // still readable after stop
   EXPECT_EQ(hook->answered(), 1u);  // the slow one never was
-  hook->stop();                  // idempotent
+  hook->stop();                     // idempotent
   hook.reset();
 
   // The port is no longer served.

@@ -1,5 +1,7 @@
 #include "store/sqlite/connection.h"
 
+#include "domain/text.h"
+
 #include <sqlite3.h>
 
 #include <utility>
@@ -132,6 +134,20 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, Mo
   }
   std::unique_ptr<Connection> conn(new Connection(db));
   sqlite3_extended_result_codes(db, 1);
+  // omni_lower(text): Unicode-aware lower case for search (SQLite's lower() is ASCII only).
+  sqlite3_create_function_v2(
+      db, "omni_lower", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
+      [](sqlite3_context* ctx, int, sqlite3_value** argv) {
+        const auto* t = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+        if (!t) {
+          sqlite3_result_null(ctx);
+          return;
+        }
+        std::string folded = domain::text::fold_case(
+            std::string_view(t, static_cast<std::size_t>(sqlite3_value_bytes(argv[0]))));
+        sqlite3_result_text(ctx, folded.data(), static_cast<int>(folded.size()), SQLITE_TRANSIENT);
+      },
+      nullptr, nullptr, nullptr);
   sqlite3_busy_timeout(db, busy_timeout_ms);
 
   if (mode == Mode::kWriter) {

@@ -40,8 +40,8 @@ const auto dialog_fn = [](const Statement& s) { return dialog_row(s); };
 #define OMNILINE_ANY_LINE ""
 #define OMNILINE_ONE_LINE " AND d.line_id = ?3"
 #define OMNILINE_SEARCH                                                            \
-  " AND (?4 = '' OR instr(lower(d.title), lower(?4)) > 0"                          \
-  " OR instr(lower(c.name), lower(?4)) > 0)"
+  " AND (?4 = '' OR instr(omni_lower(d.title), omni_lower(?4)) > 0"                          \
+  " OR instr(omni_lower(c.name), omni_lower(?4)) > 0)"
 #define OMNILINE_DIALOG_FROM                                                       \
   " FROM dialogs d JOIN customers c ON c.id = d.customer_id"                       \
   " LEFT JOIN sessions s ON s.id = d.session_id"
