@@ -11,7 +11,7 @@
 
 namespace omniline::domain {
 
-// Who may receive an event is decided from these fields alone (see events/audience.h):
+// Who may receive an event is decided from these fields alone (see events::visible_frame in events/hub.h):
 // staff with access to `line_id` or listed in `employee_ids`, and, when `customer_data` is
 // set, the connections of `customer_id`.
 struct EventRecord {

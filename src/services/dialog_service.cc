@@ -265,10 +265,7 @@ Status DialogService::set_delivery(MessageId id, domain::DeliveryStatus status,
     if (!m.ok() || (channel && m->channel_id != *channel) ||
         m->author_kind != domain::AuthorKind::kOperator || m->hidden)
       return Error::not_found("message not found");
-    if (m->delivery == DeliveryStatus::kFailed && status != DeliveryStatus::kFailed &&
-        status != DeliveryStatus::kSent)
-      return {};
-    if (m->delivery != DeliveryStatus::kFailed && rank(status) <= rank(m->delivery)) return {};
+    if (m->delivery == DeliveryStatus::kFailed || rank(status) <= rank(m->delivery)) return {};
     m->delivery = status;
     if (Status u = tx.update_message(*m); !u.ok()) return u;
     auto d = tx.dialog_by_id(m->dialog_id);

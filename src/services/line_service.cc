@@ -106,7 +106,7 @@ Status LineService::remove(const Principal& actor, LineId id) {
     auto channels = tx.list_channels(id);
     if (!channels.ok()) return std::move(channels).take_error();
     if (!channels->empty())
-      return Error::conflict("the line still has channels; delete or move them first");
+      return Error::conflict("the line still has channels; delete them first");
     if (Status d = tx.delete_line(id, clock_.now()); !d.ok()) return d;
     line->queue.clear();
     return emit_line(ev, *line, "line.deleted");

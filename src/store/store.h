@@ -184,7 +184,7 @@ class WriteTx : public ReadTx {
   virtual Status delete_line(LineId id, UnixMs at) = 0;
   virtual Status set_last_assigned(LineId line, EmployeeId employee, UnixMs at) = 0;
 
-  // --- channels (same rules; conflict on insert when the line does not exist) ---
+  // --- channels (same rules; not_found on insert when the line does not exist) ---
   virtual Result<ChannelId> insert_channel(const domain::Channel& channel) = 0;
   virtual Status update_channel(const domain::Channel& channel) = 0;
   virtual Status delete_channel(ChannelId id, UnixMs at) = 0;
