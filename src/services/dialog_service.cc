@@ -143,7 +143,7 @@ Result<IngestResult> DialogService::ingest(const InboundMessage& in) {
     ++s.message_count;
     if (Status u = tx.update_session(s); !u.ok()) return u;
     if (new_session && !s.operator_id.is_valid()) {
-      if (Status r = routing_.assign(tx, ev, s, *d); !r.ok()) return r;
+      if (Status r = routing_.assign_in_order(tx, ev, s, *d); !r.ok()) return r;
     }
     if (Status e = emit_dialog(tx, ev, *d, s, created ? "dialog.created" : "dialog.updated");
         !e.ok())

@@ -83,6 +83,24 @@ Status RoutingService::assign(store::WriteTx& tx, TxEvents& ev, domain::Session&
   return emit_dialog(tx, ev, d, s);
 }
 
+Status RoutingService::assign_in_order(store::WriteTx& tx, TxEvents& ev, domain::Session& s,
+                                       domain::Dialog& d) {
+  auto line = tx.line_by_id(s.line_id);
+  if (!line.ok()) return line.error().code == ErrorCode::kNotFound ? Status{} : line.error();
+  if (line->routing.mode == domain::RoutingMode::kAll) return {};
+  auto waiting = tx.waiting_sessions(s.line_id, kBatch);
+  if (!waiting.ok()) return std::move(waiting).take_error();
+  for (auto& w : *waiting) {
+    if (w.id == s.id) return assign(tx, ev, s, d);
+    auto wd = tx.dialog_by_id(w.dialog_id);
+    if (!wd.ok()) return std::move(wd).take_error();
+    if (Status a = assign(tx, ev, w, *wd); !a.ok()) return a;
+    // Nobody took an older session that no one has declined: nobody is free for this one.
+    if (!w.operator_id.is_valid() && w.tried.empty()) return {};
+  }
+  return {};  // more than a batch is waiting ahead of it: it waits its turn
+}
+
 Status RoutingService::pass_on(store::WriteTx& tx, TxEvents& ev, domain::Session& s,
                                domain::Dialog& d) {
   const UnixMs now = clock_.now();

@@ -33,6 +33,9 @@ class RoutingService {
   // Offers an unassigned new/skipped session to an operator of its line, if one is eligible;
   // otherwise it stays in the line's queue.
   Status assign(store::WriteTx& tx, TxEvents& ev, domain::Session& s, domain::Dialog& d);
+  // For a session that just joined its line's queue: sessions waiting longer are offered
+  // first (first come, first served), then this one if an operator is still eligible.
+  Status assign_in_order(store::WriteTx& tx, TxEvents& ev, domain::Session& s, domain::Dialog& d);
   // Passes the session on from its current operator (queue time over, or skipped).
   Status pass_on(store::WriteTx& tx, TxEvents& ev, domain::Session& s, domain::Dialog& d);
   // Gives the session to `employee` (answer, take over, forward, pinned return): operator,
