@@ -82,10 +82,13 @@ void Api::add_dialog_routes() {
     }
     auto res = deps_.dialogs.list(*who, q);
     if (!res.ok()) return error_response(res.error());
+    std::vector<domain::Message> last_messages;
+    for (const auto& row : res->items)
+      if (row.last_message) last_messages.push_back(*row.last_message);
+    auto names = deps_.dialogs.author_names_of(last_messages);
     json::array items;
     for (const auto& row : res->items) {
-      std::string name;
-      if (row.last_message) name = deps_.dialogs.author_name_of(*row.last_message);
+      const std::string name = row.last_message ? names[row.last_message->id.get()] : "";
       items.push_back(views::dialog(row.dialog, row.session, row.customer, row.last_message, name));
     }
     json::object o{{"items", std::move(items)}, {"next_cursor", nullptr}};
@@ -146,10 +149,11 @@ void Api::add_dialog_routes() {
     if (!page.ok()) return error_response(page.error());
     auto res = deps_.dialogs.history(*who, DialogId(*id), MessageId(page->after), page->limit);
     if (!res.ok()) return error_response(res.error());
+    auto names = deps_.dialogs.author_names_of(res->items);
     json::array items;
     // Newest last: the page is read newest first.
     for (auto it = res->items.rbegin(); it != res->items.rend(); ++it)
-      items.push_back(views::message(*it, deps_.dialogs.author_name_of(*it)));
+      items.push_back(views::message(*it, names[it->id.get()]));
     std::optional<std::int64_t> next;
     if (res->has_more && !res->items.empty()) next = res->items.back().id.get();
     return json_response(200, page_object(std::move(items), next));

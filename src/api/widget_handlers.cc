@@ -109,9 +109,10 @@ void Api::add_widget_routes() {
     if (!page.ok()) return with_cors(error_response(page.error()), req);
     auto res = deps_.widget.history(*who, MessageId(page->after), page->limit);
     if (!res.ok()) return with_cors(error_response(res.error()), req);
+    auto names = deps_.widget.author_names_of(res->items);
     json::array items;
     for (auto it = res->items.rbegin(); it != res->items.rend(); ++it)
-      items.push_back(views::customer_message(*it, deps_.widget.author_name_of(*it)));
+      items.push_back(views::customer_message(*it, names[it->id.get()]));
     std::optional<std::int64_t> next;
     if (res->has_more && !res->items.empty()) next = res->items.back().id.get();
     return with_cors(json_response(200, page_object(std::move(items), next)), req);

@@ -51,6 +51,23 @@ Result<domain::Employee> active_employee(store::ReadTx& tx, EmployeeId id) {
 
 }  // namespace
 
+Result<domain::Session> DialogService::employee_session(store::WriteTx& tx,
+                                                       const domain::Dialog& d,
+                                                       EmployeeId employee) {
+  const UnixMs now = clock_.now();
+  domain::Session n;
+  n.dialog_id = d.id;
+  n.line_id = d.line_id;
+  n.status = domain::SessionStatus::kInWork;
+  n.created_at = now;
+  n.answered_at = now;
+  auto id = tx.insert_session(n);
+  if (!id.ok()) return std::move(id).take_error();
+  n.id = *id;
+  if (Status o = routing_.set_operator(tx, n, employee); !o.ok()) return o.error();
+  return n;
+}
+
 std::optional<DialogAction> parse_dialog_action(std::string_view name) {
   for (const auto& a : kActions)
     if (name == a.name) return a.action;
@@ -266,16 +283,9 @@ Status DialogService::apply_action(store::WriteTx& tx, TxEvents& ev, const domai
       s.closed_at = now;
       s.offer_deadline.reset();
       if (Status u = tx.update_session(s); !u.ok()) return u;
-      domain::Session n;
-      n.dialog_id = d.id;
-      n.line_id = d.line_id;
-      n.status = domain::SessionStatus::kInWork;
-      n.created_at = now;
-      n.answered_at = now;
-      auto nid = tx.insert_session(n);
-      if (!nid.ok()) return std::move(nid).take_error();
-      n.id = *nid;
-      if (Status o = routing_.set_operator(tx, n, me.id); !o.ok()) return o;
+      auto started = employee_session(tx, d, me.id);
+      if (!started.ok()) return std::move(started).take_error();
+      domain::Session& n = *started;
       if (s.operator_id.is_valid()) freed.push_back(s.operator_id);  // the old session closed
       freed.push_back(me.id);
       // Move the message and everything after it in the old session to the new one.
@@ -302,21 +312,14 @@ Status DialogService::apply_action(store::WriteTx& tx, TxEvents& ev, const domai
       return emit_dialog(tx, ev, d, s);
     }
     case DialogAction::kRead: {
-      domain::EventRecord e;
-      e.type = "dialog.read";
-      e.at = now;
-      e.line_id = d.line_id;
-      e.dialog_id = d.id;
-      auto members = tx.members(d.id);
-      if (!members.ok()) return std::move(members).take_error();
-      e.employee_ids = std::move(*members);
+      auto e = dialog_event(tx, d, "dialog.read");
+      if (!e.ok()) return std::move(e).take_error();
       const std::int64_t upto = p.message.is_valid() ? p.message.get() : d.last_message_id.get();
-      e.data = views::to_text(json::object{
+      e->data = views::to_text(json::object{
           {"dialog_id", d.id.get()}, {"employee_id", me.id.get()}, {"message_id", upto}});
-      e.customer_id = d.customer_id;
-      e.customer_data = views::to_text(
+      e->customer_data = views::to_text(
           json::object{{"dialog_id", d.id.get()}, {"by", "operator"}, {"message_id", upto}});
-      return ev.emit(std::move(e));
+      return ev.emit(std::move(*e));
     }
   }
   return Error::invalid("unknown action");
@@ -345,19 +348,11 @@ Result<domain::Message> DialogService::send(const Principal& who, DialogId id,
     if (!in.hidden) {
       if (!domain::is_open(s->status)) {
         // Writing into a finished dialog starts a new session, taken by the writer.
-        domain::Session n;
-        n.dialog_id = d->id;
-        n.line_id = d->line_id;
-        n.status = domain::SessionStatus::kInWork;
-        n.created_at = now;
-        n.answered_at = now;
-        auto nid = tx.insert_session(n);
-        if (!nid.ok()) return std::move(nid).take_error();
-        n.id = *nid;
-        if (Status o = routing_.set_operator(tx, n, me.id); !o.ok()) return o;
-        d->session_id = n.id;
+        auto started = employee_session(tx, *d, me.id);
+        if (!started.ok()) return std::move(started).take_error();
+        d->session_id = started->id;
         if (Status u = tx.update_dialog(*d); !u.ok()) return u;
-        *s = n;
+        *s = std::move(*started);
       } else if (domain::is_unanswered(s->status)) {
         // Replying answers the dialog, when one may answer it.
         if (s->operator_id.is_valid() && s->operator_id != me.id && !access->sees_all)

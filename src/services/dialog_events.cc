@@ -36,26 +36,46 @@ std::string author_name(store::ReadTx& tx, const domain::Message& m) {
   return {};
 }
 
-Result<std::vector<EmployeeId>> dialog_audience(store::ReadTx& tx, const domain::Dialog& d) {
-  return tx.members(d.id);
+std::unordered_map<std::int64_t, std::string> author_names(
+    store::ReadTx& tx, const std::vector<domain::Message>& messages) {
+  std::unordered_map<std::int64_t, std::string> out;
+  std::unordered_map<std::int64_t, std::string> employees, customers;
+  for (const auto& m : messages) {
+    std::unordered_map<std::int64_t, std::string>* cache = nullptr;
+    std::int64_t key = 0;
+    if (m.author_kind == domain::AuthorKind::kOperator) {
+      cache = &employees;
+      key = m.author_employee.get();
+    } else if (m.author_kind == domain::AuthorKind::kCustomer) {
+      cache = &customers;
+      key = m.author_customer.get();
+    }
+    if (!cache) {
+      out[m.id.get()] = std::string();
+      continue;
+    }
+    auto it = cache->find(key);
+    if (it == cache->end()) it = cache->emplace(key, author_name(tx, m)).first;
+    out[m.id.get()] = it->second;
+  }
+  return out;
 }
 
-namespace {
-
-Result<domain::EventRecord> base_event(store::ReadTx& tx, const domain::Dialog& d,
-                                       const char* type, UnixMs at) {
+Result<domain::EventRecord> dialog_event(store::ReadTx& tx, const domain::Dialog& d,
+                                         const char* type) {
   domain::EventRecord e;
   e.type = type;
-  (void)at;
-  e.at = now_ms();  // when it was logged: the log is trimmed by this
+  e.at = now_ms();
   e.line_id = d.line_id;
   e.dialog_id = d.id;
-  auto members = dialog_audience(tx, d);
+  auto members = tx.members(d.id);
   if (!members.ok()) return std::move(members).take_error();
   e.employee_ids = std::move(*members);
   e.customer_id = d.customer_id;
   return e;
 }
+
+namespace {
 
 bool customer_sees(const domain::Message& m) {
   return !m.hidden && m.author_kind != domain::AuthorKind::kSystem;
@@ -63,7 +83,7 @@ bool customer_sees(const domain::Message& m) {
 
 Status emit_message_event(store::WriteTx& tx, TxEvents& ev, const domain::Dialog& d,
                           const domain::Message& m, const char* type) {
-  auto e = base_event(tx, d, type, m.edited_at.value_or(m.created_at));
+  auto e = dialog_event(tx, d, type);
   if (!e.ok()) return std::move(e).take_error();
   const std::string name = author_name(tx, m);
   e->data = views::to_text(json::object{{"message", views::message(m, name)}});
@@ -103,7 +123,7 @@ Status add_system_message(store::WriteTx& tx, TxEvents& ev, domain::Dialog& d,
 
 Status emit_dialog(store::WriteTx& tx, TxEvents& ev, const domain::Dialog& d,
                    const domain::Session& s, const char* type) {
-  auto e = base_event(tx, d, type, d.last_message_at ? d.last_message_at : d.created_at);
+  auto e = dialog_event(tx, d, type);
   if (!e.ok()) return std::move(e).take_error();
   auto c = tx.customer_by_id(d.customer_id);
   if (!c.ok()) return std::move(c).take_error();

@@ -4,6 +4,8 @@
 
 #include <boost/json/object.hpp>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "common/result.h"
 #include "domain/dialog.h"
@@ -27,8 +29,14 @@ Result<DialogAccess> dialog_access(store::ReadTx& tx, const domain::Employee& e,
 // The name shown as a message's author.
 std::string author_name(store::ReadTx& tx, const domain::Message& m);
 
-// Staff audience of a dialog's events: its members (the line's operators are reached by line).
-Result<std::vector<EmployeeId>> dialog_audience(store::ReadTx& tx, const domain::Dialog& d);
+// Names of the authors of `messages`, by message id, with one lookup per distinct author.
+std::unordered_map<std::int64_t, std::string> author_names(
+    store::ReadTx& tx, const std::vector<domain::Message>& messages);
+
+// An event about dialog `d` addressed to its audience: the line's operators (by line), its
+// members, and its customer (when customer_data is set). `at` is now (the log is trimmed by it).
+Result<domain::EventRecord> dialog_event(store::ReadTx& tx, const domain::Dialog& d,
+                                         const char* type);
 
 // Stores the message (its id is set) and updates the dialog's last message; emits
 // message.created (with the customer's view when the customer may see it).

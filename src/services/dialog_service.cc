@@ -274,10 +274,12 @@ Status DialogService::set_delivery(MessageId id, domain::DeliveryStatus status,
   });
 }
 
-std::string DialogService::author_name_of(const domain::Message& m) {
-  auto name = store_.read_value<std::string>(
-      [&](store::ReadTx& tx) -> Result<std::string> { return author_name(tx, m); });
-  return name.ok() ? *name : std::string();
+std::unordered_map<std::int64_t, std::string> DialogService::author_names_of(
+    const std::vector<domain::Message>& messages) {
+  using Names = std::unordered_map<std::int64_t, std::string>;
+  auto names = store_.read_value<Names>(
+      [&](store::ReadTx& tx) -> Result<Names> { return author_names(tx, messages); });
+  return names.ok() ? std::move(*names) : Names{};
 }
 
 Result<domain::Message> DialogService::edit_message(const Principal& who, MessageId id,
@@ -333,20 +335,13 @@ Status DialogService::typing(const Principal& who, DialogId id) {
         auto d = tx.dialog_by_id(id);
         if (!d.ok()) return std::move(d).take_error();
         if (auto a = dialog_access(tx, who.employee, *d); !a.ok()) return a.error();
-        domain::EventRecord e;
-        e.type = "typing";
-        e.at = clock_.now();
-        e.line_id = d->line_id;
-        e.dialog_id = d->id;
-        auto members = tx.members(d->id);
-        if (!members.ok()) return std::move(members).take_error();
-        e.employee_ids = std::move(*members);
-        e.data = views::to_text(json::object{
+        auto e = dialog_event(tx, *d, "typing");
+        if (!e.ok()) return e;
+        e->data = views::to_text(json::object{
             {"dialog_id", d->id.get()},
             {"author", json::object{{"kind", "operator"}, {"id", who.employee.id.get()},
                                     {"name", who.employee.name}}}});
-        e.customer_id = d->customer_id;
-        e.customer_data = views::to_text(json::object{
+        e->customer_data = views::to_text(json::object{
             {"dialog_id", d->id.get()},
             {"author", json::object{{"kind", "operator"}, {"name", who.employee.name}}}});
         return e;

@@ -101,13 +101,18 @@ class DialogService {
   // Called after a commit that queued outbound deliveries (wakes the outbox worker).
   void set_outbox_hook(std::function<void()> hook) { outbox_hook_ = std::move(hook); }
 
-  // Author names for a page of messages.
-  std::string author_name_of(const domain::Message& m);
+  // Author names of a page of messages, by message id (one read for the page).
+  std::unordered_map<std::int64_t, std::string> author_names_of(
+      const std::vector<domain::Message>& messages);
 
  private:
   Result<DialogDetail> detail(store::ReadTx& tx, DialogId id);
   Status open_session(store::WriteTx& tx, TxEvents& ev, domain::Dialog& d,
                       domain::Session& s, const domain::Session* previous);
+  // A session an employee opens themselves (writing into a finished dialog, or splitting one):
+  // in work, theirs. The dialog is not updated.
+  Result<domain::Session> employee_session(store::WriteTx& tx, const domain::Dialog& d,
+                                           EmployeeId employee);
   Status apply_action(store::WriteTx& tx, TxEvents& ev, const domain::Employee& me,
                       const DialogAccess& access, domain::Dialog& d, domain::Session& s,
                       DialogAction action, const ActionParams& p,

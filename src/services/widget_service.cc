@@ -131,15 +131,9 @@ Status WidgetService::typing(const WidgetCaller& who) {
       [&](store::ReadTx& tx) -> Result<domain::EventRecord> {
         auto d = tx.dialog_by_key(who.channel.id, who.customer.id, "");
         if (!d.ok()) return std::move(d).take_error();
-        domain::EventRecord e;
-        e.type = "typing";
-        e.at = clock_.now();
-        e.line_id = d->line_id;
-        e.dialog_id = d->id;
-        auto members = tx.members(d->id);
-        if (!members.ok()) return std::move(members).take_error();
-        e.employee_ids = std::move(*members);
-        e.data = views::to_text(json::object{
+        auto e = dialog_event(tx, *d, "typing");  // no customer data: not echoed to them
+        if (!e.ok()) return e;
+        e->data = views::to_text(json::object{
             {"dialog_id", d->id.get()},
             {"author", json::object{{"kind", "customer"}, {"id", who.customer.id.get()},
                                     {"name", who.customer.name}}}});
@@ -162,19 +156,12 @@ Status WidgetService::read(const WidgetCaller& who, MessageId upto) {
     if (id.get() <= d->customer_read_id.get()) return {};
     d->customer_read_id = id;
     if (Status u = tx.update_dialog(*d); !u.ok()) return u;
-    domain::EventRecord e;
-    e.type = "dialog.read";
-    e.at = clock_.now();
-    e.line_id = d->line_id;
-    e.dialog_id = d->id;
-    auto members = tx.members(d->id);
-    if (!members.ok()) return std::move(members).take_error();
-    e.employee_ids = std::move(*members);
-    e.data = views::to_text(
+    auto e = dialog_event(tx, *d, "dialog.read");
+    if (!e.ok()) return std::move(e).take_error();
+    e->data = views::to_text(
         json::object{{"dialog_id", d->id.get()}, {"by", "customer"}, {"message_id", id.get()}});
-    e.customer_id = d->customer_id;
-    e.customer_data = e.data;
-    return ev.emit(std::move(e));
+    e->customer_data = e->data;
+    return ev.emit(std::move(*e));
   });
 }
 

@@ -69,7 +69,10 @@ class WidgetService {
   Result<store::Page<domain::Message>> history(const WidgetCaller& who, MessageId before, int limit);
   Status typing(const WidgetCaller& who);
   Status read(const WidgetCaller& who, MessageId upto);
-  std::string author_name_of(const domain::Message& m) { return dialogs_.author_name_of(m); }
+  std::unordered_map<std::int64_t, std::string> author_names_of(
+      const std::vector<domain::Message>& messages) {
+    return dialogs_.author_names_of(messages);
+  }
 
   // Rate limits: 0 when allowed, else seconds to wait.
   int limit_ip(const std::string& ip) { return ip_limiter_.hit(ip, clock_.now()); }

@@ -253,6 +253,15 @@ TEST_F(Realtime, WidgetCustomerNeverSeesHiddenOrSystemMessages) {
                           {{"Authorization", "Bearer " + other.token}});
   ASSERT_EQ(theirs.status, 200);
   EXPECT_TRUE(theirs.json().at("items").as_array().empty()) << theirs.body;
+  // Malformed starts are refused; an unknown channel is not found.
+  for (const std::string& body : {std::string("{oops"), std::string(R"({"token":5})"),
+                                 std::string(R"({"name":["x"]})")}) {
+    auto bad = http_once(port(), bhttp::verb::post,
+                         "/api/v1/widget/channels/" + std::to_string(ch) + "/session", body);
+    EXPECT_EQ(bad.status, 400) << body << " -> " << bad.body;
+  }
+  EXPECT_EQ(http_once(port(), bhttp::verb::post, "/api/v1/widget/channels/999999/session", "{}").status,
+            404);
   // A disallowed origin cannot start a chat either.
   auto start_evil = http_once(port(), bhttp::verb::post,
                               "/api/v1/widget/channels/" + std::to_string(ch) + "/session", "{}",
@@ -357,6 +366,19 @@ TEST_F(Realtime, OutboxRetriesUntilTheWebhookRecoversAndNeverSendsHiddenMessages
   auto wrong = http_once(port(), bhttp::verb::post, "/hooks/api/" + std::to_string(other.id) + "/status",
                          text(json::object{{"message_id", msg}, {"status", "delivered"}}), bearer(other.secret));
   EXPECT_EQ(wrong.status, 404);
+  EXPECT_EQ(status_of(), "read");
+  // Bad reports change nothing.
+  const std::string status_path = "/hooks/api/" + std::to_string(c.id) + "/status";
+  for (const std::string& body : {std::string(R"({"message_id":)") + std::to_string(msg) + R"(,"status":"sent"})",
+                                 std::string(R"({"status":"read"})"),
+                                 std::string(R"({"message_id":"x","status":"read"})"), std::string("{oops")}) {
+    auto bad = http_once(port(), bhttp::verb::post, status_path, body, bearer(c.secret));
+    EXPECT_EQ(bad.status, 400) << body << " -> " << bad.body;
+  }
+  EXPECT_EQ(http_once(port(), bhttp::verb::post, status_path,
+                      text(json::object{{"message_id", msg}, {"status", "read"}}), bearer("olk_wrong"))
+                .status,
+            401);
   EXPECT_EQ(status_of(), "read");
 }
 
