@@ -17,7 +17,7 @@ deps:
 	@bash scripts/install-deps.sh
 
 $(BUILD)/build.ninja: CMakeLists.txt
-	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOMNILINE_WEB_TESTS=ON
 
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
@@ -34,7 +34,9 @@ run: build
 
 # Every test, twice: in the normal build and with everything (server included) built under
 # AddressSanitizer + UndefinedBehaviorSanitizer. Unit tests, storage contract tests, integration
-# tests against the real binary, and the storage benchmark in smoke mode.
+# tests against the real binary, and the storage benchmark in smoke mode; in the normal build
+# also the web app's component tests and its browser tests in Chromium (screenshots in
+# $(BUILD)/e2e-artifacts).
 test: build build-asan
 	cd $(BUILD) && OMNILINE_WEB_DIR=$(CURDIR)/$(BUILD)/web ctest --output-on-failure
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \

@@ -34,6 +34,7 @@ void Api::add_routes() {
   router_.add("DELETE", "/api/v1/me/tokens/{id}", bind(&Api::route_revoke_token));
 
   router_.add("GET", "/api/v1/employees", bind(&Api::route_list_employees));
+  router_.add("GET", "/api/v1/directory/employees", bind(&Api::route_directory));
   router_.add("POST", "/api/v1/employees", bind(&Api::route_create_employee));
   router_.add("GET", "/api/v1/employees/{id}", bind(&Api::route_get_employee));
   router_.add("PATCH", "/api/v1/employees/{id}", bind(&Api::route_patch_employee));

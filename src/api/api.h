@@ -90,6 +90,7 @@ class Api {
   Response route_create_token(Request& req);
   Response route_revoke_token(Request& req);
   Response route_list_employees(Request& req);
+  Response route_directory(Request& req);
   Response route_create_employee(Request& req);
   Response route_get_employee(Request& req);
   Response route_patch_employee(Request& req);

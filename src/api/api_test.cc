@@ -164,6 +164,9 @@ TEST_F(StaticFiles, ServesWithMimeAndCaching) {
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.content_type, "text/html; charset=utf-8");
   EXPECT_EQ(header(r, "Cache-Control"), "no-cache");
+  // Pages run only our own scripts; other files need no policy.
+  EXPECT_NE(header(r, "Content-Security-Policy").find("script-src 'self';"), std::string::npos);
+  EXPECT_EQ(header(get("/assets/app-1a2b3c.js"), "Content-Security-Policy"), "");
 }
 
 TEST_F(StaticFiles, SpaFallbackOnlyForRoutes) {

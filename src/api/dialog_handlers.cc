@@ -47,7 +47,9 @@ Result<std::optional<LineId>> line_filter(const Request& req) {
 }
 
 json::object detail_json(const services::DialogDetail& d) {
-  return views::dialog(d.dialog, d.session, d.customer, d.last_message, d.last_author);
+  json::object o = views::dialog(d.dialog, d.session, d.customer, d.last_message, d.last_author);
+  o["unread"] = d.unread;
+  return o;
 }
 
 }  // namespace
@@ -89,7 +91,9 @@ void Api::add_dialog_routes() {
     json::array items;
     for (const auto& row : res->items) {
       const std::string name = row.last_message ? names[row.last_message->id.get()] : "";
-      items.push_back(views::dialog(row.dialog, row.session, row.customer, row.last_message, name));
+      json::object o = views::dialog(row.dialog, row.session, row.customer, row.last_message, name);
+      o["unread"] = row.unread;
+      items.push_back(std::move(o));
     }
     json::object o{{"items", std::move(items)}, {"next_cursor", nullptr}};
     if (res->has_more && !res->items.empty()) {
@@ -138,6 +142,22 @@ void Api::add_dialog_routes() {
                                                            ? json::value(format_rfc3339(d.last_message_at))
                                                            : json::value()}});
     return json_response(200, json::object{{"items", std::move(items)}, {"next_cursor", nullptr}});
+  });
+
+  router_.add("GET", "/api/v1/dialogs/{id}/sessions", [this](Request& req) {
+    auto who = authenticate(req);
+    if (!who.ok()) return error_response(who.error());
+    auto id = path_id(req, "id");
+    if (!id.ok()) return error_response(id.error());
+    auto page = page_params(req);  // the cursor is the oldest session id seen
+    if (!page.ok()) return error_response(page.error());
+    auto res = deps_.dialogs.sessions(*who, DialogId(*id), SessionId(page->after), page->limit);
+    if (!res.ok()) return error_response(res.error());
+    json::array items;
+    for (const auto& s : res->items) items.push_back(views::session(s));
+    std::optional<std::int64_t> next;
+    if (res->has_more && !res->items.empty()) next = res->items.back().id.get();
+    return json_response(200, page_object(std::move(items), next));
   });
 
   router_.add("GET", "/api/v1/dialogs/{id}/messages", [this](Request& req) {

@@ -2,6 +2,7 @@
 #include "api/api.h"
 #include "api/json_util.h"
 #include "api/serialize.h"
+#include "services/views.h"
 #include "domain/permissions.h"
 
 namespace omniline::api {
@@ -37,6 +38,27 @@ Response Api::route_list_employees(Request& req) {
   if (!res.ok()) return error_response(res.error());
   json::array items;
   for (const auto& e : res->items) items.push_back(to_json(e));
+  std::optional<std::int64_t> next;
+  if (res->has_more && !res->items.empty()) next = res->items.back().id.get();
+  return json_response(200, page_object(std::move(items), next));
+}
+
+Response Api::route_directory(Request& req) {
+  auto who = authenticate(req);
+  if (!who.ok()) return error_response(who.error());
+  auto page = page_params(req);
+  if (!page.ok()) return error_response(page.error());
+  std::string q(req.query_param("q").value_or(""));
+  if (q.size() > 200) return error_response(Error::invalid("q is too long"));
+  auto res = deps_.employees.directory(*who, std::move(q), {page->after, page->limit});
+  if (!res.ok()) return error_response(res.error());
+  json::array items;
+  for (const auto& e : res->items) {
+    json::object o = services::views::employee_brief(e);
+    o["online"] = deps_.presence.online(e.id);
+    o["away"] = e.away;
+    items.push_back(std::move(o));
+  }
   std::optional<std::int64_t> next;
   if (res->has_more && !res->items.empty()) next = res->items.back().id.get();
   return json_response(200, page_object(std::move(items), next));

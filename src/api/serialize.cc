@@ -12,6 +12,7 @@ boost::json::object to_json(const domain::Employee& e) {
   o["role"] = domain::role_name(e.role);
   o["avatar_url"] = e.avatar_url;
   o["active"] = e.active;
+  o["away"] = e.away;
   o["created_at"] = format_rfc3339(e.created_at);
   o["updated_at"] = format_rfc3339(e.updated_at);
   return o;

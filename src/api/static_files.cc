@@ -113,6 +113,13 @@ Response serve_static(const std::string& root, const Request& req) {
   r.status = 200;
   r.content_type = std::string(mime_type_for(*file));
   r.body = std::move(*body);  // for HEAD the http layer sends the length without the body
+  // The app's pages may load only our own scripts and talk only to us: an injected <script> or
+  // inline handler would not run even if user text ever reached the DOM as HTML.
+  if (r.content_type.starts_with("text/html"))
+    r.set_header("Content-Security-Policy",
+                 "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                 "img-src 'self' data: blob: https:; connect-src 'self'; object-src 'none'; "
+                 "base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
   if (!fallback && req.path.starts_with("/assets/"))
     r.set_header("Cache-Control", "public, max-age=31536000, immutable");
   else

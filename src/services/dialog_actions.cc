@@ -88,7 +88,7 @@ Result<DialogDetail> DialogService::act(const Principal& who, DialogId id, Dialo
     if (!s.ok()) return std::move(s).take_error();
     if (Status a = apply_action(tx, ev, who.employee, *access, *d, *s, action, p, freed); !a.ok())
       return a;
-    auto det = detail(tx, id);
+    auto det = detail(tx, id, who.employee.id);
     if (!det.ok()) return std::move(det).take_error();
     out = std::move(*det);
     return {};
@@ -312,9 +312,15 @@ Status DialogService::apply_action(store::WriteTx& tx, TxEvents& ev, const domai
       return emit_dialog(tx, ev, d, s);
     }
     case DialogAction::kRead: {
+      if (p.message.is_valid()) {
+        auto m = tx.message_by_id(p.message);
+        if (!m.ok() || m->dialog_id != d.id)
+          return Error::not_found("no such message in this dialog");
+      }
+      const std::int64_t upto = p.message.is_valid() ? p.message.get() : d.last_message_id.get();
+      if (Status st = tx.set_read_mark(d.id, me.id, MessageId(upto)); !st.ok()) return st;
       auto e = dialog_event(tx, d, "dialog.read");
       if (!e.ok()) return std::move(e).take_error();
-      const std::int64_t upto = p.message.is_valid() ? p.message.get() : d.last_message_id.get();
       e->data = views::to_text(json::object{
           {"dialog_id", d.id.get()}, {"employee_id", me.id.get()}, {"message_id", upto}});
       e->customer_data = views::to_text(
@@ -386,6 +392,8 @@ Result<domain::Message> DialogService::send(const Principal& who, DialogId id,
     if (!in.hidden) m.delivery = via_outbox ? domain::DeliveryStatus::kPending
                                             : domain::DeliveryStatus::kSent;
     if (Status a = add_message(tx, ev, *d, m); !a.ok()) return a;
+    // Whoever writes has read what came before.
+    if (Status r = tx.set_read_mark(d->id, me.id, m.id); !r.ok()) return r;
     ++s->message_count;
     if (Status u = tx.update_session(*s); !u.ok()) return u;
     if (via_outbox) {

@@ -155,7 +155,7 @@ Result<IngestResult> DialogService::ingest(const InboundMessage& in) {
   return out;
 }
 
-Result<DialogDetail> DialogService::detail(store::ReadTx& tx, DialogId id) {
+Result<DialogDetail> DialogService::detail(store::ReadTx& tx, DialogId id, EmployeeId viewer) {
   DialogDetail out;
   auto d = tx.dialog_by_id(id);
   if (!d.ok()) return std::move(d).take_error();
@@ -172,6 +172,9 @@ Result<DialogDetail> DialogService::detail(store::ReadTx& tx, DialogId id) {
     out.last_author = author_name(tx, *m);
     out.last_message = std::move(*m);
   }
+  auto unread = tx.unread_count(id, viewer, kUnreadCap);
+  if (!unread.ok()) return std::move(unread).take_error();
+  out.unread = *unread;
   return out;
 }
 
@@ -182,7 +185,16 @@ Result<store::Page<store::DialogRow>> DialogService::list(const Principal& who,
   if (q.view == store::DialogView::kAll && !q.viewer_sees_all)
     return Error::forbidden("only admins and supervisors see all dialogs");
   return store_.read_value<store::Page<store::DialogRow>>(
-      [&](store::ReadTx& tx) { return tx.list_dialogs(q); });
+      [&](store::ReadTx& tx) -> Result<store::Page<store::DialogRow>> {
+        auto page = tx.list_dialogs(q);
+        if (!page.ok()) return page;
+        for (auto& row : page->items) {
+          auto n = tx.unread_count(row.dialog.id, q.viewer, kUnreadCap);
+          if (!n.ok()) return std::move(n).take_error();
+          row.unread = *n;
+        }
+        return page;
+      });
 }
 
 Result<DialogCounts> DialogService::counts(const Principal& who, std::optional<LineId> line) {
@@ -216,7 +228,7 @@ Result<DialogDetail> DialogService::get(const Principal& who, DialogId id) {
     auto d = tx.dialog_by_id(id);
     if (!d.ok()) return std::move(d).take_error();
     if (auto a = dialog_access(tx, who.employee, *d); !a.ok()) return a.error();
-    return detail(tx, id);
+    return detail(tx, id, who.employee.id);
   });
 }
 
@@ -232,6 +244,17 @@ Result<std::vector<domain::Dialog>> DialogService::related(const Principal& who,
         for (auto& r : *all)
           if (dialog_access(tx, who.employee, r).ok()) out.push_back(std::move(r));
         return out;
+      });
+}
+
+Result<store::Page<domain::Session>> DialogService::sessions(const Principal& who, DialogId id,
+                                                             SessionId before, int limit) {
+  return store_.read_value<store::Page<domain::Session>>(
+      [&](store::ReadTx& tx) -> Result<store::Page<domain::Session>> {
+        auto d = tx.dialog_by_id(id);
+        if (!d.ok()) return std::move(d).take_error();
+        if (auto a = dialog_access(tx, who.employee, *d); !a.ok()) return a.error();
+        return tx.list_sessions(id, before, limit);
       });
 }
 

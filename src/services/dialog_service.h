@@ -53,7 +53,11 @@ struct DialogDetail {
   domain::Customer customer;
   std::optional<domain::Message> last_message;
   std::string last_author;
+  std::int64_t unread = 0;  // customer messages after the viewer's read mark (capped)
 };
+
+// Unread counters stop counting here ("99+" in the app).
+inline constexpr int kUnreadCap = 100;
 
 struct NewMessage {
   std::string text;
@@ -80,6 +84,9 @@ class DialogService {
   Result<DialogCounts> counts(const Principal& who, std::optional<LineId> line);
   Result<DialogDetail> get(const Principal& who, DialogId id);
   Result<std::vector<domain::Dialog>> related(const Principal& who, DialogId id);
+  // Sessions of the dialog, newest first, before `before` (0: from the newest).
+  Result<store::Page<domain::Session>> sessions(const Principal& who, DialogId id,
+                                                SessionId before, int limit);
   // History of all sessions, newest first from `before` (0: newest).
   Result<store::Page<domain::Message>> history(const Principal& who, DialogId id,
                                                MessageId before, int limit);
@@ -106,7 +113,8 @@ class DialogService {
       const std::vector<domain::Message>& messages);
 
  private:
-  Result<DialogDetail> detail(store::ReadTx& tx, DialogId id);
+  // The dialog as `viewer` sees it (their unread counter).
+  Result<DialogDetail> detail(store::ReadTx& tx, DialogId id, EmployeeId viewer);
   Status open_session(store::WriteTx& tx, TxEvents& ev, domain::Dialog& d,
                       domain::Session& s, const domain::Session* previous);
   // A session an employee opens themselves (writing into a finished dialog, or splitting one):

@@ -69,6 +69,17 @@ Result<store::Page<Employee>> EmployeeService::list(const Principal& actor,
       [&](store::ReadTx& tx) { return tx.list_employees(filter, page); });
 }
 
+Result<store::Page<Employee>> EmployeeService::directory(const Principal& actor,
+                                                         std::string search,
+                                                         store::PageRequest page) {
+  if (!actor.employee.active) return Error::forbidden("account deactivated");
+  store::EmployeeFilter filter;
+  filter.active = true;
+  filter.search = std::move(search);
+  return store_.read_value<store::Page<Employee>>(
+      [&](store::ReadTx& tx) { return tx.list_employees(filter, page); });
+}
+
 Result<Employee> EmployeeService::update(const Principal& actor, EmployeeId id,
                                          const EmployeePatch& patch) {
   if (auto st = require_manage(actor); !st.ok()) return std::move(st).take_error();

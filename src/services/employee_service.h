@@ -46,6 +46,9 @@ class EmployeeService {
   // e-mail is taken.
   Result<domain::Employee> create(const Principal& actor, const NewEmployee& in);
   Result<domain::Employee> get(const Principal& actor, EmployeeId id);
+  // Active colleagues for pickers (forward, invite, mentions): any employee may list them.
+  Result<store::Page<domain::Employee>> directory(const Principal& actor, std::string search,
+                                                  store::PageRequest page);
   Result<store::Page<domain::Employee>> list(const Principal& actor,
                                              const store::EmployeeFilter& filter,
                                              store::PageRequest page);

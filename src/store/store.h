@@ -45,6 +45,7 @@ struct Page {
 
 struct EmployeeFilter {
   std::optional<bool> active;  // nullopt: both
+  std::string search;          // case-insensitive substring of the name or e-mail; "" = all
 };
 
 // The dialog list (`GET /dialogs`). Ordered by last activity, newest first.
@@ -75,6 +76,7 @@ struct DialogRow {
   domain::Session session;    // the dialog's latest session
   domain::Customer customer;
   std::optional<domain::Message> last_message;  // the newest message (hidden ones included)
+  std::int64_t unread = 0;  // filled by the service for the viewer (ReadTx::unread_count)
 };
 
 // Read-only operations available inside read() and write().
@@ -124,9 +126,15 @@ class ReadTx {
   virtual Result<std::vector<domain::Dialog>> related_dialogs(DialogId id, int limit) = 0;
   virtual Result<bool> is_member(DialogId dialog, EmployeeId employee) = 0;
   virtual Result<std::vector<EmployeeId>> members(DialogId dialog) = 0;  // join order
+  // Customer messages of the dialog after the employee's read mark (none: all of them), not
+  // deleted, counted up to `cap`.
+  virtual Result<std::int64_t> unread_count(DialogId dialog, EmployeeId employee, int cap) = 0;
 
   // --- sessions ---
   virtual Result<domain::Session> session_by_id(SessionId id) = 0;
+  // Sessions of a dialog with id < `before` (0: all), newest first, at most `limit`.
+  virtual Result<Page<domain::Session>> list_sessions(DialogId dialog, SessionId before,
+                                                      int limit) = 0;
   // Open sessions whose operator is `employee`, counted by `mask` (domain::CountedStatus bits:
   // new/skipped with that operator count as kCountNew, in_work and waiting_operator as
   // kCountAnswered, operator_replied as kCountWaitingCustomer, closing as kCountClosing).
@@ -198,6 +206,8 @@ class WriteTx : public ReadTx {
   virtual Status update_dialog(const domain::Dialog& d) = 0;
   // Adds a member (no-op when already one).
   virtual Status add_member(DialogId dialog, EmployeeId employee, UnixMs at) = 0;
+  // Moves the employee's read mark of the dialog forward to `message` (never back).
+  virtual Status set_read_mark(DialogId dialog, EmployeeId employee, MessageId message) = 0;
 
   // --- sessions ---
   virtual Result<SessionId> insert_session(const domain::Session& s) = 0;

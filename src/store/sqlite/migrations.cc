@@ -175,6 +175,17 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE status = 'pending';
 )sql"},
+    // Employees' read marks: how far each has read a dialog, for the unread counters.
+    Migration{3, R"sql(
+CREATE TABLE dialog_reads (
+  dialog_id INTEGER NOT NULL REFERENCES dialogs(id),
+  employee_id INTEGER NOT NULL REFERENCES employees(id),
+  message_id INTEGER NOT NULL,
+  PRIMARY KEY (dialog_id, employee_id)
+) WITHOUT ROWID;
+CREATE INDEX sessions_dialog_id ON sessions (dialog_id, id);
+DROP INDEX sessions_dialog;
+)sql"},
 };
 
 Error too_new(int version) {

@@ -36,9 +36,12 @@ Result<std::int64_t> count_dialogs(Connection& conn, const DialogQuery& q);
 Result<std::vector<domain::Dialog>> related_dialogs(Connection& conn, DialogId id, int limit);
 Result<bool> is_member(Connection& conn, DialogId dialog, EmployeeId employee);
 Result<std::vector<EmployeeId>> members(Connection& conn, DialogId dialog);
+Result<std::int64_t> unread_count(Connection& conn, DialogId dialog, EmployeeId employee, int cap);
 
 // --- sessions, messages ---
 Result<domain::Session> session_by_id(Connection& conn, SessionId id);
+Result<Page<domain::Session>> list_sessions(Connection& conn, DialogId dialog, SessionId before,
+                                            int limit);
 Result<int> count_open_sessions(Connection& conn, EmployeeId employee, unsigned mask);
 Result<std::vector<domain::Session>> waiting_sessions(Connection& conn, LineId line, int limit);
 Result<std::vector<domain::Session>> due_offers(Connection& conn, UnixMs now, int limit);

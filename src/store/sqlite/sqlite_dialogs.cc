@@ -1,4 +1,5 @@
 // Dialogs, their members, the dialog list (views, filters, cursor) and related dialogs.
+#include <algorithm>
 #include <limits>
 #include <string>
 #include <utility>
@@ -255,6 +256,19 @@ Result<std::vector<EmployeeId>> members(Connection& conn, DialogId dialog) {
       *st, [](const Statement& s) -> Result<EmployeeId> { return EmployeeId(s.column_int(0)); });
 }
 
+// Walks messages_dialog from the read mark up, stopping at `cap`, so a long unread dialog costs
+// no more than a short one.
+Result<std::int64_t> unread_count(Connection& conn, DialogId dialog, EmployeeId employee, int cap) {
+  auto st = conn.prepare(
+      "SELECT count(*) FROM (SELECT 1 FROM messages WHERE dialog_id = ?1"
+      " AND id > coalesce((SELECT message_id FROM dialog_reads"
+      " WHERE dialog_id = ?1 AND employee_id = ?2), 0)"
+      " AND author_kind = 'customer' AND deleted_at IS NULL LIMIT ?3)");
+  if (!st.ok()) return std::move(st).take_error();
+  st->bind(1, dialog.get()).bind(2, employee.get()).bind(3, std::int64_t{std::max(cap, 0)});
+  return scalar(*st);
+}
+
 }  // namespace reads
 
 // --- writes ---
@@ -283,6 +297,19 @@ Status SqliteWriteTx::update_dialog(const domain::Dialog& d) {
   auto n = changed_rows(conn_, *st);
   if (!n.ok()) return write_error(*st, n.error(), kDialogRefs, kDialogTaken);
   if (*n == 0) return Error::not_found("dialog not found");
+  return {};
+}
+
+Status SqliteWriteTx::set_read_mark(DialogId dialog, EmployeeId employee, MessageId message) {
+  auto st = conn_.prepare(
+      "INSERT INTO dialog_reads (dialog_id, employee_id, message_id) VALUES (?1, ?2, ?3)"
+      " ON CONFLICT (dialog_id, employee_id)"
+      " DO UPDATE SET message_id = max(message_id, excluded.message_id)");
+  if (!st.ok()) return std::move(st).take_error();
+  st->bind(1, dialog.get()).bind(2, employee.get()).bind(3, message.get());
+  if (Status s = st->run(); !s.ok()) {
+    return write_error(*st, s.error(), "dialog or employee not found", "read mark conflict");
+  }
   return {};
 }
 

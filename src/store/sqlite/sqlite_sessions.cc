@@ -60,6 +60,19 @@ Result<domain::Session> session_by_id(Connection& conn, SessionId id) {
   return one_row(*st, session_fn, "session not found");
 }
 
+Result<Page<domain::Session>> list_sessions(Connection& conn, DialogId dialog, SessionId before,
+                                            int limit) {
+  auto checked = checked_limit(limit, kMaxPageLimit);
+  if (!checked.ok()) return std::move(checked).take_error();
+  auto st = conn.prepare("SELECT " OMNILINE_SESSION_COLUMNS
+                         " FROM sessions WHERE dialog_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3");
+  if (!st.ok()) return std::move(st).take_error();
+  const std::int64_t upper =
+      before.get() > 0 ? before.get() : std::numeric_limits<std::int64_t>::max();
+  st->bind(1, dialog.get()).bind(2, upper).bind(3, std::int64_t{*checked} + 1);
+  return page_rows<domain::Session>(*st, session_fn, *checked);
+}
+
 Result<int> count_open_sessions(Connection& conn, EmployeeId employee, unsigned mask) {
   auto st = conn.prepare(
       "SELECT count(*) FROM sessions WHERE operator_id = ?1"

@@ -104,12 +104,15 @@ Result<Page<domain::Employee>> SqliteReads<Base>::list_employees(const EmployeeF
   const int limit = std::min(page.limit, kMaxPageLimit);
   auto st = conn_.prepare("SELECT " OMNILINE_EMPLOYEE_COLUMNS
                           " FROM employees WHERE id > ?1 AND (?2 IS NULL OR active = ?2)"
+                          " AND (?4 = '' OR instr(omni_lower(name), omni_lower(?4)) > 0"
+                          " OR instr(email, omni_lower(?4)) > 0)"
                           " ORDER BY id LIMIT ?3");
   if (!st.ok()) return std::move(st).take_error();
   std::optional<std::int64_t> active;
   if (filter.active) active = *filter.active ? 1 : 0;
   // One row more than asked tells whether another page follows.
   st->bind(1, page.after).bind(2, active).bind(3, std::int64_t{limit} + 1);
+  st->bind_text(4, filter.search);
   Page<domain::Employee> out;
   for (;;) {
     auto has_row = st->step();

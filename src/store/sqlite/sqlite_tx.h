@@ -82,10 +82,17 @@ class SqliteReads : public Base {
   Result<std::vector<EmployeeId>> members(DialogId dialog) override {
     return reads::members(conn_, dialog);
   }
+  Result<std::int64_t> unread_count(DialogId dialog, EmployeeId employee, int cap) override {
+    return reads::unread_count(conn_, dialog, employee, cap);
+  }
 
   // --- sessions, messages (sqlite_sessions.cc) ---
   Result<domain::Session> session_by_id(SessionId id) override {
     return reads::session_by_id(conn_, id);
+  }
+  Result<Page<domain::Session>> list_sessions(DialogId dialog, SessionId before,
+                                              int limit) override {
+    return reads::list_sessions(conn_, dialog, before, limit);
   }
   Result<int> count_open_sessions(EmployeeId employee, unsigned mask) override {
     return reads::count_open_sessions(conn_, employee, mask);
@@ -163,6 +170,7 @@ class SqliteWriteTx final : public SqliteReads<WriteTx> {
   Result<DialogId> insert_dialog(const domain::Dialog& d) override;
   Status update_dialog(const domain::Dialog& d) override;
   Status add_member(DialogId dialog, EmployeeId employee, UnixMs at) override;
+  Status set_read_mark(DialogId dialog, EmployeeId employee, MessageId message) override;
 
   // --- sessions, messages (sqlite_sessions.cc) ---
   Result<SessionId> insert_session(const domain::Session& s) override;

@@ -1,0 +1,169 @@
+// What the operator workspace needs beyond the core: unread counters kept per employee (read
+// marks), a dialog's sessions, and the colleague directory for the forward/invite pickers.
+#include <gtest/gtest.h>
+
+#include "scenario.h"
+
+namespace omniline::testing {
+namespace {
+
+using scn::World;
+
+std::string S(std::int64_t v) { return std::to_string(v); }
+constexpr const char* kAll = R"({"mode":"all","only_available":false})";
+
+class Workspace : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = new ServerProcess();
+    ASSERT_TRUE(server_->start()) << server_->log();
+    w_ = new World(server_->port());
+  }
+  static void TearDownTestSuite() {
+    delete w_;
+    EXPECT_EQ(server_->stop(), 0) << server_->log();
+    delete server_;
+  }
+  static HttpResponse get(const std::string& t, const std::string& token = "") {
+    return w_->call(bhttp::verb::get, t, "", token);
+  }
+  static std::int64_t unread_in_list(std::int64_t dialog, const std::string& token,
+                                     const std::string& view = "unanswered") {
+    auto r = get("/api/v1/dialogs?view=" + view, token);
+    EXPECT_EQ(r.status, 200) << r.body;
+    auto body = r.json();
+    for (const auto& d : body.at("items").as_array())
+      if (d.at("id").as_int64() == dialog) return d.at("unread").as_int64();
+    return -1;
+  }
+  static ServerProcess* server_;
+  static World* w_;
+};
+ServerProcess* Workspace::server_ = nullptr;
+World* Workspace::w_ = nullptr;
+
+TEST_F(Workspace, UnreadCountersFollowEachEmployeesReadMark) {
+  auto a = w_->employee("operator", "Una");
+  auto b = w_->employee("operator", "Bert");
+  auto line = w_->line({a.id, b.id}, kAll);
+  auto ch = w_->channel(line);
+  auto first = w_->ingest(ch, "u-1", "one");
+  w_->ingest(ch, "u-1", "two");
+  const auto id = first.dialog_id;
+  EXPECT_EQ(unread_in_list(id, a.token), 2);
+  EXPECT_EQ(unread_in_list(id, b.token), 2);
+  EXPECT_EQ(w_->dialog(id, a.token).at("unread").as_int64(), 2);
+
+  // Reading up to the first message leaves one; reading all leaves none, for Una only.
+  auto r = w_->act(id, "read", a.token, R"({"message_id":)" + S(first.message_id) + "}");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json().at("unread").as_int64(), 1);
+  ASSERT_EQ(w_->act(id, "read", a.token).status, 200);
+  EXPECT_EQ(unread_in_list(id, a.token), 0);
+  EXPECT_EQ(unread_in_list(id, b.token), 2);
+  // A read mark never moves back.
+  ASSERT_EQ(w_->act(id, "read", a.token, R"({"message_id":)" + S(first.message_id) + "}").status,
+            200);
+  EXPECT_EQ(unread_in_list(id, a.token), 0);
+
+  // A new customer message counts again; the employee's own reply marks everything read.
+  w_->ingest(ch, "u-1", "three");
+  EXPECT_EQ(unread_in_list(id, a.token), 1);
+  EXPECT_EQ(unread_in_list(id, b.token), 3);
+  ASSERT_EQ(w_->send(id, b.token, "hello from Bert").status, 201);
+  EXPECT_EQ(unread_in_list(id, b.token, "mine"), 0);
+
+  // Bad input: a message of another dialog, or none at all.
+  auto other = w_->ingest(ch, "u-2", "elsewhere");
+  auto bad = w_->act(id, "read", a.token, R"({"message_id":)" + S(other.message_id) + "}");
+  EXPECT_EQ(bad.status, 404) << bad.body;
+  EXPECT_EQ(w_->act(id, "read", a.token, R"({"message_id":99999999})").status, 404);
+  EXPECT_EQ(w_->act(id, "read", a.token, R"({"message_id":"x"})").status, 400);
+  EXPECT_EQ(w_->dialog(id, a.token).at("unread").as_int64(), 1);  // nothing changed
+}
+
+TEST_F(Workspace, SessionsOfADialogNewestFirstWithPaging) {
+  auto a = w_->employee("operator", "Sam");
+  auto outsider = w_->employee("operator", "Otto");
+  auto line = w_->line({a.id}, kAll);
+  auto ch = w_->channel(line);
+  auto in = w_->ingest(ch, "s-1", "first visit");
+  const auto id = in.dialog_id;
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_EQ(w_->act(id, "answer", a.token).status, 200);
+    ASSERT_EQ(w_->act(id, "close", a.token).status, 200);
+    w_->ingest(ch, "s-1", "again " + S(i));
+  }
+  auto all = get("/api/v1/dialogs/" + S(id) + "/sessions", a.token);
+  ASSERT_EQ(all.status, 200) << all.body;
+  auto body = all.json();
+  const auto& items = body.at("items").as_array();
+  ASSERT_EQ(items.size(), 3u);
+  EXPECT_GT(items[0].at("id").as_int64(), items[1].at("id").as_int64());
+  EXPECT_EQ(items[0].at("status").as_string(), "new");
+  EXPECT_EQ(items[1].at("status").as_string(), "closed");
+  EXPECT_TRUE(body.at("next_cursor").is_null());
+
+  auto p1 = get("/api/v1/dialogs/" + S(id) + "/sessions?limit=2", a.token);
+  ASSERT_EQ(p1.status, 200);
+  auto b1 = p1.json();
+  ASSERT_EQ(b1.at("items").as_array().size(), 2u);
+  ASSERT_TRUE(b1.at("next_cursor").is_string());
+  auto p2 = get("/api/v1/dialogs/" + S(id) + "/sessions?limit=2&cursor=" +
+                    std::string(b1.at("next_cursor").as_string()),
+                a.token);
+  ASSERT_EQ(p2.status, 200) << p2.body;
+  auto b2 = p2.json();
+  ASSERT_EQ(b2.at("items").as_array().size(), 1u);
+  EXPECT_EQ(b2.at("items").as_array()[0].at("id").as_int64(), items[2].at("id").as_int64());
+
+  EXPECT_EQ(get("/api/v1/dialogs/" + S(id) + "/sessions", outsider.token).status, 404);
+  EXPECT_EQ(get("/api/v1/dialogs/99999999/sessions", a.token).status, 404);
+  EXPECT_EQ(get("/api/v1/dialogs/" + S(id) + "/sessions?limit=0", a.token).status, 400);
+  EXPECT_EQ(get("/api/v1/dialogs/" + S(id) + "/sessions?cursor=%%%", a.token).status, 400);
+  EXPECT_EQ(w_->call_anon(bhttp::verb::get, "/api/v1/dialogs/" + S(id) + "/sessions").status, 401);
+}
+
+TEST_F(Workspace, DirectoryListsActiveColleaguesForAnyone) {
+  auto op = w_->employee("operator", "Dora Directory");
+  auto gone = w_->employee("operator", "Gone Directory");
+  ASSERT_EQ(w_->call(bhttp::verb::delete_, "/api/v1/employees/" + S(gone.id)).status, 200);
+  // An operator may not list employees, but may search the directory.
+  EXPECT_EQ(get("/api/v1/employees", op.token).status, 403);
+  auto r = get("/api/v1/directory/employees?q=DIRECTORY", op.token);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto body = r.json();
+  const auto& items = body.at("items").as_array();
+  ASSERT_EQ(items.size(), 1u) << r.body;
+  const auto& e = items[0].as_object();
+  EXPECT_EQ(e.at("id").as_int64(), op.id);
+  EXPECT_EQ(e.at("name").as_string(), "Dora Directory");
+  EXPECT_EQ(e.at("online").as_bool(), false);
+  EXPECT_EQ(e.at("away").as_bool(), false);
+  EXPECT_FALSE(e.contains("email"));  // colleagues see names, not addresses
+
+  // Online with a realtime connection, away after PUT /me/away.
+  scn::Online online;
+  ASSERT_TRUE(online.connect(w_->port(), op.token));
+  ASSERT_EQ(w_->call(bhttp::verb::put, "/api/v1/me/away", R"({"away":true})", op.token).status,
+            200);
+  EXPECT_TRUE(World::eventually([&] {
+    auto again = get("/api/v1/directory/employees?q=dora", op.token);
+    auto j = again.json();
+    const auto& it = j.at("items").as_array();
+    return it.size() == 1 && it[0].at("online").as_bool() && it[0].at("away").as_bool();
+  }));
+  auto me = get("/api/v1/me", op.token);
+  EXPECT_TRUE(me.json().at("away").as_bool());
+
+  // Paging and bad input.
+  auto p = get("/api/v1/directory/employees?limit=1", op.token);
+  ASSERT_EQ(p.status, 200);
+  EXPECT_TRUE(p.json().at("next_cursor").is_string());
+  EXPECT_EQ(get("/api/v1/directory/employees?q=" + std::string(201, 'x'), op.token).status, 400);
+  EXPECT_EQ(get("/api/v1/directory/employees?limit=500", op.token).status, 400);
+  EXPECT_EQ(w_->call_anon(bhttp::verb::get, "/api/v1/directory/employees").status, 401);
+}
+
+}  // namespace
+}  // namespace omniline::testing
