@@ -30,7 +30,7 @@ build-asan: deps $(ASAN_BUILD)/build.ninja
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 
 run: build
-	OMNILINE_WEB_DIR=$(BUILD)/web $(BUILD)/omniline serve --listen $(LISTEN) --data-dir $(DATA_DIR)
+	OMNILINE_WEB_DIR=$(BUILD)/web $(BUILD)/omniline serve --listen $(LISTEN) --data-dir $(DATA_DIR) --sample-line
 
 # Every test, twice: in the normal build and with everything (server included) built under
 # AddressSanitizer + UndefinedBehaviorSanitizer. Unit tests, storage contract tests, integration

@@ -1,23 +1,35 @@
 #!/usr/bin/env bash
-# Builds the operator web app (web/operator, TypeScript + React + Vite) and assembles what
-# `omniline serve` serves into $1 (default build/web): the bundle and the API description.
-# npm packages are installed from package-lock.json when they are missing or out of date.
+# Builds the web apps and assembles what `omniline serve` serves into $1 (default build/web):
+# the operator workspace (web/operator, TypeScript + React + Vite) at /, the website chat widget
+# (web/widget, plain TypeScript) at /widget.js with its sample page at /demo, and the API
+# description. npm packages are installed from each package-lock.json when missing or stale.
 set -euo pipefail
 out="${1:-build/web}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
-app="$root/web/operator"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 
-cd "$app"
-stamp=node_modules/.omniline-lock
-if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
-  echo "build-web: installing npm packages"
-  npm ci --no-audit --no-fund --loglevel=error
-  cp package-lock.json "$stamp"
-fi
-npm run build --silent
+# npm ci when node_modules does not match package-lock.json, then `npm run build`.
+build_app() {
+  cd "$1"
+  local stamp=node_modules/.omniline-lock
+  if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
+    echo "build-web: installing npm packages in ${1#"$root"/}"
+    npm ci --no-audit --no-fund --loglevel=error
+    cp package-lock.json "$stamp"
+  fi
+  npm run build --silent
+}
+
+(build_app "$root/web/operator")
 rm -rf "$out/assets"
-cp -R dist/. "$out/"
+cp -R "$root/web/operator/dist/." "$out/"
+
+(build_app "$root/web/widget")
+cp "$root/web/widget/dist/widget.js" "$out/widget.js"
+mkdir -p "$out/demo"
+cp "$root/web/widget/dist/demo/index.html" "$out/demo/index.html"
+
 cp "$root/docs/openapi.yaml" "$out/openapi.yaml"
-echo "build-web: bundle in $out ($(cat "$out"/assets/*.js | gzip -9 | wc -c) bytes of JavaScript gzipped)"
+echo "build-web: in $out: workspace JavaScript $(cat "$out"/assets/*.js | gzip -9 | wc -c) bytes gzipped," \
+  "widget.js $(gzip -9 < "$out/widget.js" | wc -c) bytes gzipped"

@@ -47,7 +47,8 @@ Result<std::optional<LineId>> line_filter(const Request& req) {
 }
 
 json::object detail_json(const services::DialogDetail& d) {
-  json::object o = views::dialog(d.dialog, d.session, d.customer, d.last_message, d.last_author);
+  json::object o = views::dialog(d.dialog, d.session, d.customer, d.last_message, d.last_author,
+                                 d.channel ? &*d.channel : nullptr);
   o["unread"] = d.unread;
   return o;
 }
@@ -91,7 +92,8 @@ void Api::add_dialog_routes() {
     json::array items;
     for (const auto& row : res->items) {
       const std::string name = row.last_message ? names[row.last_message->id.get()] : "";
-      json::object o = views::dialog(row.dialog, row.session, row.customer, row.last_message, name);
+      json::object o = views::dialog(row.dialog, row.session, row.customer, row.last_message, name,
+                                     row.channel ? &*row.channel : nullptr);
       o["unread"] = row.unread;
       items.push_back(std::move(o));
     }

@@ -68,6 +68,50 @@ Status merge_routing(const json::value& v, domain::RoutingSettings& r) {
   return {};
 }
 
+// Applies the fields present in `v` onto `w` (validated later, as a whole, by the service).
+Status merge_widget(const json::value& v, domain::WidgetSettings& w) {
+  if (!v.is_object()) return Error::invalid("widget must be an object");
+  const json::object& o = v.as_object();
+  for (const auto& [key, value] : o) {
+    if (key != "title" && key != "greeting" && key != "color" && key != "position" &&
+        key != "prechat_fields" && key != "prechat_required" && key != "consent_required" &&
+        key != "consent_text")
+      return Error::invalid("widget: unknown field '" + std::string(key) + "'");
+  }
+  for (auto [key, field] : {std::pair<const char*, std::string*>{"title", &w.title},
+                            {"greeting", &w.greeting},
+                            {"color", &w.color},
+                            {"consent_text", &w.consent_text}}) {
+    auto s = opt_string(o, key);
+    if (!s.ok()) return s.error();
+    if (*s) *field = **s;
+  }
+  auto position = opt_string(o, "position");
+  if (!position.ok()) return position.error();
+  if (*position) {
+    if (**position != "left" && **position != "right")
+      return Error::invalid("widget.position must be left or right");
+    w.position_left = **position == "left";
+  }
+  for (auto [key, field] : {std::pair<const char*, bool*>{"prechat_required", &w.prechat_required},
+                            {"consent_required", &w.consent_required}}) {
+    auto b = opt_bool(o, key);
+    if (!b.ok()) return b.error();
+    if (*b) *field = **b;
+  }
+  if (auto it = o.find("prechat_fields"); it != o.end()) {
+    if (!it->value().is_array()) return Error::invalid("widget.prechat_fields must be an array");
+    unsigned mask = 0;
+    for (const auto& n : it->value().as_array()) {
+      auto bit = n.is_string() ? domain::parse_prechat_field(n.as_string()) : std::nullopt;
+      if (!bit) return Error::invalid("widget.prechat_fields items must be name, email or phone");
+      mask |= *bit;
+    }
+    w.prechat_fields = mask;
+  }
+  return {};
+}
+
 Result<std::vector<std::string>> parse_strings(const json::value& v, const char* field) {
   if (!v.is_array()) return Error::invalid(std::string(field) + " must be an array of strings");
   std::vector<std::string> out;
@@ -119,6 +163,9 @@ void Api::add_line_routes() {
       if (Status st = merge_routing(it->value(), line.routing); !st.ok())
         return error_response(st.error());
     }
+    auto show = opt_bool(*body, "show_operator");
+    if (!show.ok()) return error_response(show.error());
+    line.show_operator = show->value_or(true);
     auto res = deps_.lines.create(*who, std::move(line));
     if (!res.ok()) return error_response(res.error());
     return json_response(201, views::line(*res));
@@ -159,6 +206,9 @@ void Api::add_line_routes() {
       if (Status st = merge_routing(it->value(), r); !st.ok()) return error_response(st.error());
       patch.routing = r;
     }
+    auto show = opt_bool(*body, "show_operator");
+    if (!show.ok()) return error_response(show.error());
+    patch.show_operator = *show;
     auto res = deps_.lines.update(*who, LineId(*id), patch);
     if (!res.ok()) return error_response(res.error());
     return json_response(200, views::line(*res));
@@ -210,6 +260,12 @@ void Api::add_line_routes() {
       if (!o.ok()) return error_response(o.error());
       c.allowed_origins = std::move(*o);
     }
+    if (auto it = body->find("widget"); it != body->end()) {
+      if (c.kind != domain::ChannelKind::kWebchat)
+        return error_response(Error::invalid("widget settings are for webchat channels"));
+      if (Status st = merge_widget(it->value(), c.widget); !st.ok())
+        return error_response(st.error());
+    }
     auto res = deps_.lines.create_channel(*who, std::move(c));
     if (!res.ok()) return error_response(res.error());
     return json_response(201, views::channel(*res, true));
@@ -251,6 +307,15 @@ void Api::add_line_routes() {
       auto o = parse_strings(it->value(), "allowed_origins");
       if (!o.ok()) return error_response(o.error());
       patch.allowed_origins = std::move(*o);
+    }
+    if (auto it = body->find("widget"); it != body->end()) {
+      auto cur = deps_.lines.get_channel(*who, ChannelId(*id));
+      if (!cur.ok()) return error_response(cur.error());
+      if (cur->kind != domain::ChannelKind::kWebchat)
+        return error_response(Error::invalid("widget settings are for webchat channels"));
+      domain::WidgetSettings w = cur->widget;
+      if (Status st = merge_widget(it->value(), w); !st.ok()) return error_response(st.error());
+      patch.widget = std::move(w);
     }
     auto res = deps_.lines.update_channel(*who, ChannelId(*id), patch);
     if (!res.ok()) return error_response(res.error());

@@ -17,6 +17,8 @@ bool is_regular_file(const std::string& p) {
   return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
+}  // namespace
+
 std::optional<std::string> read_file(const std::string& p) {
   std::ifstream in(p, std::ios::binary);
   if (!in) return std::nullopt;
@@ -26,7 +28,6 @@ std::optional<std::string> read_file(const std::string& p) {
   if (s.size() > kMaxStaticFile) return std::nullopt;
   return s;
 }
-}  // namespace
 
 std::optional<std::string> resolve_static_path(const std::string& root, std::string_view path) {
   if (root.empty() || path.empty() || path.front() != '/') return std::nullopt;
@@ -116,10 +117,7 @@ Response serve_static(const std::string& root, const Request& req) {
   // The app's pages may load only our own scripts and talk only to us: an injected <script> or
   // inline handler would not run even if user text ever reached the DOM as HTML.
   if (r.content_type.starts_with("text/html"))
-    r.set_header("Content-Security-Policy",
-                 "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-                 "img-src 'self' data: blob: https:; connect-src 'self'; object-src 'none'; "
-                 "base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
+    r.set_header("Content-Security-Policy", std::string(kPageCsp));
   if (!fallback && req.path.starts_with("/assets/"))
     r.set_header("Cache-Control", "public, max-age=31536000, immutable");
   else

@@ -2,6 +2,7 @@
 // /hooks/api/{channel_id}/…: the custom connector's inbound side.
 #include "api/api.h"
 #include "api/json_util.h"
+#include "api/static_files.h"
 #include "services/crypto.h"
 #include "services/views.h"
 
@@ -69,6 +70,42 @@ void Api::add_widget_routes() {
     return who;
   };
 
+  // A sample company page with the widget of the first website chat channel on it.
+  router_.add("GET", "/demo", [this](Request& req) {
+    (void)req;
+    if (config_.web_root.empty()) return error_response(Error::not_found("no web app"));
+    auto page = read_file(config_.web_root + "/demo/index.html");
+    if (!page) return error_response(Error::not_found("the demo page is not built"));
+    auto channel = deps_.widget.demo_channel();
+    if (!channel.ok())
+      return error_response(Error::not_found(
+          "no website chat channel yet: add one in Admin → Lines, then reload this page"));
+    const std::string marker = "__CHANNEL_ID__";
+    for (auto at = page->find(marker); at != std::string::npos; at = page->find(marker, at))
+      page->replace(at, marker.size(), std::to_string(channel->get()));
+    Response r;
+    r.status = 200;
+    r.content_type = "text/html; charset=utf-8";
+    r.body = std::move(*page);
+    r.set_header("Cache-Control", "no-cache");
+    r.set_header("Content-Security-Policy", std::string(kPageCsp));
+    return r;
+  });
+
+  router_.add("GET", "/api/v1/widget/channels/{id}/config", [this](Request& req) {
+    if (int wait = deps_.widget.limit_ip(req.remote_ip); wait > 0)
+      return with_cors(rate_limited(wait), req);
+    auto id = path_id(req, "id");
+    if (!id.ok()) return with_cors(error_response(id.error()), req);
+    auto c = deps_.widget.config(ChannelId(*id), std::string(req.header("origin").value_or("")));
+    if (!c.ok()) return with_cors(error_response(c.error()), req);
+    json::object o{
+        {"channel", json::object{{"id", c->channel.id.get()}, {"name", c->channel.name}}},
+        {"widget", views::widget(c->channel.widget)},
+        {"show_operator", c->show_operator}};
+    return with_cors(json_response(200, o), req);
+  });
+
   router_.add("POST", "/api/v1/widget/channels/{id}/session", [this](Request& req) {
     if (int wait = deps_.widget.limit_ip(req.remote_ip); wait > 0)
       return with_cors(rate_limited(wait), req);
@@ -89,13 +126,20 @@ void Api::add_widget_routes() {
       auto email = opt_string(*body, "email");
       if (!email.ok()) return with_cors(error_response(email.error()), req);
       in.email = email->value_or("");
+      auto phone = opt_string(*body, "phone");
+      if (!phone.ok()) return with_cors(error_response(phone.error()), req);
+      in.phone = phone->value_or("");
+      auto consent = opt_bool(*body, "consent");
+      if (!consent.ok()) return with_cors(error_response(consent.error()), req);
+      in.consent = consent->value_or(false);
     }
     auto s = deps_.widget.start(in);
     if (!s.ok()) return with_cors(error_response(s.error()), req);
     json::object o{{"token", s->token},
                    {"customer", json::object{{"id", s->customer.id.get()},
                                              {"name", s->customer.name},
-                                             {"email", s->customer.email}}},
+                                             {"email", s->customer.email},
+                                             {"phone", s->customer.phone}}},
                    {"channel", json::object{{"id", s->channel.id.get()}, {"name", s->channel.name}}},
                    {"dialog", nullptr}};
     if (s->dialog && s->session) o["dialog"] = views::customer_dialog(*s->dialog, *s->session);
@@ -109,12 +153,14 @@ void Api::add_widget_routes() {
     if (!page.ok()) return with_cors(error_response(page.error()), req);
     auto res = deps_.widget.history(*who, MessageId(page->after), page->limit);
     if (!res.ok()) return with_cors(error_response(res.error()), req);
-    auto names = deps_.widget.author_names_of(res->items);
+    const auto& items_in = res->page.items;
     json::array items;
-    for (auto it = res->items.rbegin(); it != res->items.rend(); ++it)
-      items.push_back(views::customer_message(*it, names[it->id.get()]));
+    for (auto it = items_in.rbegin(); it != items_in.rend(); ++it) {
+      const auto& shown = res->authors[it->id.get()];
+      items.push_back(views::customer_message(*it, shown.name, shown.avatar_url));
+    }
     std::optional<std::int64_t> next;
-    if (res->has_more && !res->items.empty()) next = res->items.back().id.get();
+    if (res->page.has_more && !items_in.empty()) next = items_in.back().id.get();
     return with_cors(json_response(200, page_object(std::move(items), next)), req);
   });
 

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -35,6 +36,7 @@ struct Options {
   int shutdown_grace_s = 10;
   int session_ttl_h = 24 * 7;
   bool test_clock = false;
+  bool sample_line = false;
 };
 
 void setup_logging(const std::string& level) {
@@ -79,6 +81,44 @@ Result<std::unique_ptr<store::Store>> open_store(const std::string& data_dir,
   so.path = db_path(data_dir);
   so.read_connections = read_connections;
   return store::open_sqlite(so);
+}
+
+// `--sample-line`: a fresh install gets a line with a website chat, answered by the first admin,
+// so that `make run` shows the whole loop (a visitor on /demo, an operator in the workspace).
+void create_sample_line(store::Store& store, services::LineService& lines) {
+  auto existing = store.read_value<store::Page<domain::Line>>(
+      [](store::ReadTx& tx) { return tx.list_lines({0, 1}); });
+  if (!existing.ok() || !existing->items.empty()) return;
+  store::EmployeeFilter active;
+  active.active = true;
+  auto staff = store.read_value<store::Page<domain::Employee>>(
+      [&](store::ReadTx& tx) { return tx.list_employees(active, {0, 200}); });
+  if (!staff.ok()) return;
+  auto admin = std::find_if(staff->items.begin(), staff->items.end(),
+                            [](const domain::Employee& e) { return e.role == domain::Role::kAdmin; });
+  if (admin == staff->items.end()) return;
+  services::Principal as_admin;
+  as_admin.employee = *admin;
+  domain::Line line;
+  line.name = "Support";
+  line.queue = {admin->id};
+  line.routing.mode = domain::RoutingMode::kAll;
+  auto created = lines.create(as_admin, std::move(line));
+  if (!created.ok()) {
+    spdlog::warn("sample line: {}", created.error().message);
+    return;
+  }
+  domain::Channel chat;
+  chat.line_id = created->id;
+  chat.kind = domain::ChannelKind::kWebchat;
+  chat.name = "Website chat";
+  auto channel = lines.create_channel(as_admin, std::move(chat));
+  if (!channel.ok()) {
+    spdlog::warn("sample line: {}", channel.error().message);
+    return;
+  }
+  spdlog::info("created the sample line \"Support\" with website chat channel {} (see /demo)",
+               channel->id.get());
 }
 
 std::string default_web_dir() {
@@ -174,6 +214,7 @@ int serve(const Options& o) {
       spdlog::warn("outbox: recording delivery of message {}: {}", id.get(), st.error().message);
   });
   dialogs.set_outbox_hook([&outbox] { outbox.poke(); });
+  if (o.sample_line) create_sample_line(**store, lines);
 
   api::ApiConfig apic;
   apic.web_root = o.web_dir.empty() ? default_web_dir() : o.web_dir;
@@ -305,6 +346,11 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 600));
   setting(serve_cmd, "--session-ttl-hours", o.session_ttl_h, "browser session lifetime")
       ->check(CLI::Range(1, 24 * 365));
+  serve_cmd
+      ->add_flag("--sample-line", o.sample_line,
+                 "on a database without lines, create a line \"Support\" (the first admin in its "
+                 "queue) with a website chat, so /demo works at once")
+      ->envname("OMNILINE_SAMPLE_LINE");
   serve_cmd
       ->add_flag("--test-clock", o.test_clock,
                  "for tests only: POST /api/v1/testing/clock moves the server's time forward")

@@ -152,6 +152,44 @@ Status validate_origins(const std::vector<std::string>& origins) {
   return {};
 }
 
+namespace {
+// Free text shown to visitors: UTF-8, no control characters but line breaks, bounded.
+Status validate_widget_text(std::string_view t, std::size_t max, const std::string& what,
+                            bool required) {
+  if (required && text::trim(t).empty()) return Error::invalid("widget." + what + " is required");
+  if (t.size() > max)
+    return Error::invalid("widget." + what + " is too long (" + std::to_string(max) +
+                          " bytes at most)");
+  if (!text::valid_utf8(t)) return Error::invalid("widget." + what + " is not valid UTF-8");
+  for (unsigned char ch : t)
+    if ((ch < 0x20 && ch != '\n') || ch == 0x7f)
+      return Error::invalid("widget." + what + " contains control characters");
+  return {};
+}
+}  // namespace
+
+Status validate_widget(const WidgetSettings& w) {
+  if (Status s = validate_widget_text(w.title, kMaxWidgetTitle, "title", true); !s.ok()) return s;
+  if (w.title.find('\n') != std::string::npos)
+    return Error::invalid("widget.title must be one line");
+  if (Status s = validate_widget_text(w.greeting, kMaxWidgetGreeting, "greeting", false); !s.ok())
+    return s;
+  if (Status s = validate_widget_text(w.consent_text, kMaxConsentText, "consent_text",
+                                      w.consent_required);
+      !s.ok())
+    return s;
+  const bool hex = w.color.size() == 7 && w.color[0] == '#' &&
+                   std::all_of(w.color.begin() + 1, w.color.end(), [](char c) {
+                     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+                   });
+  if (!hex) return Error::invalid("widget.color must be a lower-case #rrggbb colour");
+  if ((w.prechat_fields & ~(kPrechatName | kPrechatEmail | kPrechatPhone)) != 0)
+    return Error::invalid("widget.prechat_fields has an unknown field");
+  if (w.prechat_required && w.prechat_fields == 0)
+    return Error::invalid("widget.prechat_required needs at least one prechat field");
+  return {};
+}
+
 bool origin_allowed(const Channel& c, std::string_view origin) {
   if (c.allowed_origins.empty()) return true;
   return std::any_of(c.allowed_origins.begin(), c.allowed_origins.end(),

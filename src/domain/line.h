@@ -50,6 +50,7 @@ struct Line {
   std::string name;
   std::vector<EmployeeId> queue;  // ordered, no duplicates
   RoutingSettings routing;
+  bool show_operator = true;  // customers see the operator's name and avatar
   UnixMs created_at = 0;
   UnixMs updated_at = 0;
 };
@@ -64,6 +65,26 @@ enum class ChannelKind { kWebchat, kApi };
 const char* channel_kind_name(ChannelKind k);  // "webchat", "api"
 std::optional<ChannelKind> parse_channel_kind(std::string_view name);
 
+// How a webchat channel's widget looks and what it asks before the first message.
+enum PrechatField : unsigned { kPrechatName = 1u, kPrechatEmail = 2u, kPrechatPhone = 4u };
+std::vector<std::string> prechat_field_names(unsigned mask);
+std::optional<unsigned> parse_prechat_field(std::string_view name);
+
+struct WidgetSettings {
+  std::string title = "Chat with us";
+  std::string greeting = "Hello! How can we help you?";
+  std::string color = "#2563eb";  // #rrggbb
+  bool position_left = false;     // "left" / "right" (default)
+  unsigned prechat_fields = 0;    // PrechatField bits; 0 = no form
+  bool prechat_required = false;  // the form's fields must be filled
+  bool consent_required = false;  // the visitor must accept consent_text first
+  std::string consent_text;
+};
+constexpr std::size_t kMaxWidgetTitle = 100;
+constexpr std::size_t kMaxWidgetGreeting = 1000;
+constexpr std::size_t kMaxConsentText = 4000;
+Status validate_widget(const WidgetSettings& w);
+
 struct Channel {
   ChannelId id;
   LineId line_id;
@@ -74,6 +95,7 @@ struct Channel {
   std::string secret;
   std::string webhook_url;                   // api: where operator messages are POSTed
   std::vector<std::string> allowed_origins;  // webchat: empty = any origin
+  WidgetSettings widget;                     // webchat
   bool active = true;
   UnixMs created_at = 0;
   UnixMs updated_at = 0;

@@ -242,3 +242,45 @@ TEST(LineOriginAllowed, ExactCaseInsensitiveMatch) {
 
 }  // namespace
 }  // namespace omniline::domain
+
+namespace omniline::domain {
+namespace {
+
+TEST(LineWidget, DefaultsAreValid) { EXPECT_TRUE(validate_widget(WidgetSettings{}).ok()); }
+
+TEST(LineWidget, Rejects) {
+  auto bad = [](auto change) {
+    WidgetSettings w;
+    change(w);
+    return !validate_widget(w).ok();
+  };
+  EXPECT_TRUE(bad([](WidgetSettings& w) { w.title = ""; }));
+  EXPECT_TRUE(bad([](WidgetSettings& w) { w.title = "  "; }));
+  EXPECT_TRUE(bad([](WidgetSettings& w) { w.title = "two\nlines"; }));
+  EXPECT_TRUE(bad([](WidgetSettings& w) { w.title = std::string(kMaxWidgetTitle + 1, 'x'); }));
+  EXPECT_TRUE(bad([](WidgetSettings& w) { w.greeting = "bell\a"; }));
+  EXPECT_TRUE(bad([](WidgetSettings& w) { w.greeting = "\xff\xfe"; }));
+  EXPECT_TRUE(bad([](WidgetSettings& w) { w.color = "#ABCDEF"; }));  // lower case only
+  EXPECT_TRUE(bad([](WidgetSettings& w) { w.color = "#abc"; }));
+  EXPECT_TRUE(bad([](WidgetSettings& w) { w.color = "red"; }));
+  EXPECT_TRUE(bad([](WidgetSettings& w) { w.prechat_fields = 8; }));
+  EXPECT_TRUE(bad([](WidgetSettings& w) { w.prechat_required = true; }));  // with no fields
+  EXPECT_TRUE(bad([](WidgetSettings& w) { w.consent_required = true; }));  // with no text
+}
+
+TEST(LineWidget, Accepts) {
+  WidgetSettings w;
+  w.greeting = "Hello!\nWe answer within a minute.";
+  w.color = "#0a0b0c";
+  w.prechat_fields = kPrechatName | kPrechatPhone;
+  w.prechat_required = true;
+  w.consent_required = true;
+  w.consent_text = "Ваши данные хранятся 30 дней.";
+  EXPECT_TRUE(validate_widget(w).ok());
+  EXPECT_EQ(prechat_field_names(w.prechat_fields), (std::vector<std::string>{"name", "phone"}));
+  EXPECT_EQ(parse_prechat_field("email"), kPrechatEmail);
+  EXPECT_FALSE(parse_prechat_field("age").has_value());
+}
+
+}  // namespace
+}  // namespace omniline::domain

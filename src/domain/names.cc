@@ -47,6 +47,12 @@ constexpr NameTable<unsigned, 4> kCountedStatuses{{
     {kCountClosing, "closing"},
 }};
 
+constexpr NameTable<unsigned, 3> kPrechatFields{{
+    {kPrechatName, "name"},
+    {kPrechatEmail, "email"},
+    {kPrechatPhone, "phone"},
+}};
+
 constexpr NameTable<ChannelKind, 2> kChannelKinds{{
     {ChannelKind::kWebchat, "webchat"},
     {ChannelKind::kApi, "api"},
@@ -122,6 +128,18 @@ std::vector<std::string> counted_status_names(unsigned mask) {
 
 std::optional<unsigned> parse_counted_status(std::string_view name) {
   return parse_in(kCountedStatuses, name);
+}
+
+std::vector<std::string> prechat_field_names(unsigned mask) {
+  std::vector<std::string> out;
+  for (const auto& [bit, name] : kPrechatFields) {
+    if ((mask & bit) != 0) out.emplace_back(name);
+  }
+  return out;
+}
+
+std::optional<unsigned> parse_prechat_field(std::string_view name) {
+  return parse_in(kPrechatFields, name);
 }
 
 const char* channel_kind_name(ChannelKind k) {

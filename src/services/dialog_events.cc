@@ -75,6 +75,19 @@ Result<domain::EventRecord> dialog_event(store::ReadTx& tx, const domain::Dialog
   return e;
 }
 
+ShownAuthor shown_to_customer(store::ReadTx& tx, const domain::Dialog& d, const domain::Message& m,
+                              std::optional<bool>& line_shows) {
+  if (m.author_kind != domain::AuthorKind::kOperator) return {author_name(tx, m), ""};
+  if (!line_shows) {
+    auto line = tx.line_by_id(d.line_id);
+    line_shows = !line.ok() || line->show_operator;  // a deleted line: the default
+  }
+  if (!*line_shows) return {};
+  auto e = tx.employee_by_id(m.author_employee);
+  if (!e.ok()) return {};
+  return {e->name, e->avatar_url};
+}
+
 namespace {
 
 bool customer_sees(const domain::Message& m) {
@@ -87,8 +100,12 @@ Status emit_message_event(store::WriteTx& tx, TxEvents& ev, const domain::Dialog
   if (!e.ok()) return std::move(e).take_error();
   const std::string name = author_name(tx, m);
   e->data = views::to_text(json::object{{"message", views::message(m, name)}});
-  if (customer_sees(m))
-    e->customer_data = views::to_text(json::object{{"message", views::customer_message(m, name)}});
+  if (customer_sees(m)) {
+    std::optional<bool> line_shows;
+    const ShownAuthor shown = shown_to_customer(tx, d, m, line_shows);
+    e->customer_data = views::to_text(
+        json::object{{"message", views::customer_message(m, shown.name, shown.avatar_url)}});
+  }
   return ev.emit(std::move(*e));
 }
 
@@ -135,7 +152,9 @@ Status emit_dialog(store::WriteTx& tx, TxEvents& ev, const domain::Dialog& d,
     last_name = author_name(tx, *m);
     last = std::move(*m);
   }
-  e->data = views::to_text(json::object{{"dialog", views::dialog(d, s, *c, last, last_name)}});
+  auto channel = tx.channel_by_id(d.channel_id);
+  e->data = views::to_text(json::object{
+      {"dialog", views::dialog(d, s, *c, last, last_name, channel.ok() ? &*channel : nullptr)}});
   e->customer_data = views::to_text(json::object{{"dialog", views::customer_dialog(d, s)}});
   return ev.emit(std::move(*e));
 }

@@ -33,6 +33,16 @@ std::string author_name(store::ReadTx& tx, const domain::Message& m);
 std::unordered_map<std::int64_t, std::string> author_names(
     store::ReadTx& tx, const std::vector<domain::Message>& messages);
 
+// Who a customer is shown as a message's author: for operators, their name and avatar unless
+// the dialog's line hides operators (`show_operator`), then nothing ("" / ""); for others, the
+// author's name.
+struct ShownAuthor {
+  std::string name, avatar_url;
+};
+// `line_shows` caches the line's setting across calls (nullopt: not looked up yet).
+ShownAuthor shown_to_customer(store::ReadTx& tx, const domain::Dialog& d, const domain::Message& m,
+                              std::optional<bool>& line_shows);
+
 // An event about dialog `d` addressed to its audience: the line's operators (by line), its
 // members, and its customer (when customer_data is set). `at` is now (the log is trimmed by it).
 Result<domain::EventRecord> dialog_event(store::ReadTx& tx, const domain::Dialog& d,

@@ -175,6 +175,7 @@ Result<DialogDetail> DialogService::detail(store::ReadTx& tx, DialogId id, Emplo
   auto unread = tx.unread_count(id, viewer, kUnreadCap);
   if (!unread.ok()) return std::move(unread).take_error();
   out.unread = *unread;
+  if (auto c = tx.channel_by_id(out.dialog.channel_id); c.ok()) out.channel = std::move(*c);
   return out;
 }
 
@@ -188,10 +189,15 @@ Result<store::Page<store::DialogRow>> DialogService::list(const Principal& who,
       [&](store::ReadTx& tx) -> Result<store::Page<store::DialogRow>> {
         auto page = tx.list_dialogs(q);
         if (!page.ok()) return page;
+        std::unordered_map<std::int64_t, std::optional<domain::Channel>> channels;
         for (auto& row : page->items) {
           auto n = tx.unread_count(row.dialog.id, q.viewer, kUnreadCap);
           if (!n.ok()) return std::move(n).take_error();
           row.unread = *n;
+          auto [it, added] = channels.try_emplace(row.dialog.channel_id.get());
+          if (added)
+            if (auto c = tx.channel_by_id(row.dialog.channel_id); c.ok()) it->second = std::move(*c);
+          row.channel = it->second;
         }
         return page;
       });
@@ -364,9 +370,12 @@ Status DialogService::typing(const Principal& who, DialogId id) {
             {"dialog_id", d->id.get()},
             {"author", json::object{{"kind", "operator"}, {"id", who.employee.id.get()},
                                     {"name", who.employee.name}}}});
+        auto line = tx.line_by_id(d->line_id);
+        const bool shows = !line.ok() || line->show_operator;
         e->customer_data = views::to_text(json::object{
             {"dialog_id", d->id.get()},
-            {"author", json::object{{"kind", "operator"}, {"name", who.employee.name}}}});
+            {"author", json::object{{"kind", "operator"},
+                                    {"name", shows ? who.employee.name : std::string()}}}});
         return e;
       });
   if (!rec.ok()) return rec.error();

@@ -54,6 +54,7 @@ struct DialogDetail {
   std::optional<domain::Message> last_message;
   std::string last_author;
   std::int64_t unread = 0;  // customer messages after the viewer's read mark (capped)
+  std::optional<domain::Channel> channel;
 };
 
 // Unread counters stop counting here ("99+" in the app).

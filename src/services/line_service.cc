@@ -23,6 +23,7 @@ Status validate_line(const domain::Line& l) {
 Status validate_channel(const domain::Channel& c) {
   if (Status st = domain::validate_channel_name(c.name); !st.ok()) return st;
   if (Status st = domain::validate_webhook_url(c.webhook_url); !st.ok()) return st;
+  if (Status st = domain::validate_widget(c.widget); !st.ok()) return st;
   return domain::validate_origins(c.allowed_origins);
 }
 
@@ -85,6 +86,7 @@ Result<domain::Line> LineService::update(const Principal& actor, LineId id,
     if (patch.name) line.name = *patch.name;
     if (patch.queue) line.queue = *patch.queue;
     if (patch.routing) line.routing = *patch.routing;
+    if (patch.show_operator) line.show_operator = *patch.show_operator;
     if (Status v = validate_line(line); !v.ok()) return v;
     if (patch.queue) {
       if (Status q = check_queue(tx, line.queue); !q.ok()) return q;
@@ -154,6 +156,7 @@ Result<domain::Channel> LineService::update_channel(const Principal& actor, Chan
     if (patch.webhook_url) c->webhook_url = *patch.webhook_url;
     if (patch.allowed_origins) c->allowed_origins = *patch.allowed_origins;
     if (patch.active) c->active = *patch.active;
+    if (patch.widget) c->widget = *patch.widget;
     if (patch.rotate_secret) c->secret = new_secret();
     if (Status v = validate_channel(*c); !v.ok()) return v.error();
     c->updated_at = clock_.now();

@@ -19,6 +19,7 @@ struct LinePatch {
   std::optional<std::string> name;
   std::optional<std::vector<EmployeeId>> queue;
   std::optional<domain::RoutingSettings> routing;  // replaces all routing settings
+  std::optional<bool> show_operator;
 };
 
 struct ChannelPatch {
@@ -26,6 +27,7 @@ struct ChannelPatch {
   std::optional<std::string> webhook_url;
   std::optional<std::vector<std::string>> allowed_origins;
   std::optional<bool> active;
+  std::optional<domain::WidgetSettings> widget;  // replaces all widget settings
   bool rotate_secret = false;
 };
 

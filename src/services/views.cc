@@ -55,6 +55,7 @@ json::object line(const domain::Line& l) {
                     {"max_chats", l.routing.max_chats},
                     {"max_chats_count", std::move(counts)},
                     {"only_available", l.routing.only_available}}},
+      {"show_operator", l.show_operator},
       {"created_at", format_rfc3339(l.created_at)},
       {"updated_at", format_rfc3339(l.updated_at)},
   };
@@ -74,8 +75,22 @@ json::object channel(const domain::Channel& c, bool with_secret) {
       {"created_at", format_rfc3339(c.created_at)},
       {"updated_at", format_rfc3339(c.updated_at)},
   };
+  if (c.kind == domain::ChannelKind::kWebchat) o["widget"] = widget(c.widget);
   if (with_secret) o["secret"] = c.secret;
   return o;
+}
+
+json::object widget(const domain::WidgetSettings& w) {
+  json::array fields;
+  for (const auto& n : domain::prechat_field_names(w.prechat_fields)) fields.push_back(json::value(n));
+  return json::object{{"title", w.title},
+                      {"greeting", w.greeting},
+                      {"color", w.color},
+                      {"position", w.position_left ? "left" : "right"},
+                      {"prechat_fields", std::move(fields)},
+                      {"prechat_required", w.prechat_required},
+                      {"consent_required", w.consent_required},
+                      {"consent_text", w.consent_text}};
 }
 
 json::object customer(const domain::Customer& c) {
@@ -110,14 +125,20 @@ std::string display_title(const domain::Dialog& d, const domain::Customer& c) {
   return "Customer #" + std::to_string(c.id.get());
 }
 
+json::object channel_brief(const domain::Channel& c) {
+  return json::object{
+      {"id", c.id.get()}, {"kind", domain::channel_kind_name(c.kind)}, {"name", c.name}};
+}
+
 json::object dialog(const domain::Dialog& d, const domain::Session& s, const domain::Customer& c,
                     const std::optional<domain::Message>& last_message,
-                    const std::string& last_author_name) {
+                    const std::string& last_author_name, const domain::Channel* channel) {
   return json::object{
       {"id", d.id.get()},
       {"chat_id", d.id.get()},
       {"line_id", d.line_id.get()},
       {"channel_id", d.channel_id.get()},
+      {"channel", channel ? json::value(channel_brief(*channel)) : json::value()},
       {"title", display_title(d, c)},
       {"custom_title", !d.title.empty()},
       {"customer", customer(c)},
@@ -157,12 +178,15 @@ json::object employee_brief(const domain::Employee& e) {
                       {"role", domain::role_name(e.role)}};
 }
 
-json::object customer_message(const domain::Message& m, const std::string& author_name) {
+json::object customer_message(const domain::Message& m, const std::string& author_name,
+                              const std::string& avatar_url) {
   const bool deleted = m.deleted_at.has_value();
+  json::object who = author(m, author_name, true);
+  if (m.author_kind == domain::AuthorKind::kOperator) who["avatar_url"] = avatar_url;
   json::object o{
       {"id", m.id.get()},
       {"dialog_id", m.dialog_id.get()},
-      {"author", author(m, author_name, true)},
+      {"author", std::move(who)},
       {"text", deleted ? std::string() : m.text},
       {"reply_to", id_or_null(m.reply_to)},
       {"created_at", format_rfc3339(m.created_at)},

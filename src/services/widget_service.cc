@@ -1,5 +1,6 @@
 #include "services/widget_service.h"
 
+#include "domain/text.h"
 #include "services/crypto.h"
 #include "services/views.h"
 
@@ -30,6 +31,10 @@ int WindowLimiter::hit(const std::string& key, UnixMs now) {
 Result<WidgetSession> WidgetService::start(const WidgetStart& in) {
   if (in.name.size() > 200) return Error::invalid("name is too long");
   if (in.email.size() > 254) return Error::invalid("email is too long");
+  if (in.phone.size() > 50) return Error::invalid("phone is too long");
+  for (const std::string* f : {&in.name, &in.email, &in.phone})
+    if (!domain::text::valid_utf8(*f) || domain::text::has_control_chars(*f))
+      return Error::invalid("name, email and phone must be plain text");
   auto channel = store_.read_value<domain::Channel>(
       [&](store::ReadTx& tx) { return tx.channel_by_id(in.channel); });
   if (!channel.ok() || channel->kind != domain::ChannelKind::kWebchat || !channel->active)
@@ -45,12 +50,26 @@ Result<WidgetSession> WidgetService::start(const WidgetStart& in) {
       out.customer = std::move(caller->customer);
     }
   }
+  // A new visitor must pass the channel's pre-chat form and consent; a returning one did.
+  const bool resuming = out.customer.id.is_valid();
+  const domain::WidgetSettings& w = channel->widget;
+  if (!resuming && w.consent_required && !in.consent)
+    return Error::invalid("the visitor must accept the consent text first (consent: true)");
+  if (!resuming && w.prechat_required) {
+    if ((w.prechat_fields & domain::kPrechatName) && domain::text::trim(in.name).empty())
+      return Error::invalid("name is required");
+    if ((w.prechat_fields & domain::kPrechatEmail) && domain::text::trim(in.email).empty())
+      return Error::invalid("email is required");
+    if ((w.prechat_fields & domain::kPrechatPhone) && domain::text::trim(in.phone).empty())
+      return Error::invalid("phone is required");
+  }
   const UnixMs now = clock_.now();
   Status st = store_.write([&](store::WriteTx& tx) -> Status {
     if (out.customer.id.is_valid()) {
       bool changed = false;
       if (!in.name.empty() && in.name != out.customer.name) out.customer.name = in.name, changed = true;
       if (!in.email.empty() && in.email != out.customer.email) out.customer.email = in.email, changed = true;
+      if (!in.phone.empty() && in.phone != out.customer.phone) out.customer.phone = in.phone, changed = true;
       if (changed) {
         out.customer.updated_at = now;
         if (Status u = tx.update_customer(out.customer); !u.ok()) return u;
@@ -69,6 +88,7 @@ Result<WidgetSession> WidgetService::start(const WidgetStart& in) {
     c.external_id = "web-" + crypto::random_hex(16);
     c.name = in.name;
     c.email = in.email;
+    c.phone = in.phone;
     c.token_hash = token_hash(out.token);
     c.created_at = c.updated_at = now;
     auto id = tx.insert_customer(c);
@@ -112,18 +132,55 @@ Result<domain::Message> WidgetService::send(const WidgetCaller& who, const std::
       [&](store::ReadTx& tx) { return tx.message_by_id(r->message); });
 }
 
-Result<store::Page<domain::Message>> WidgetService::history(const WidgetCaller& who,
-                                                            MessageId before, int limit) {
-  return store_.read_value<store::Page<domain::Message>>(
-      [&](store::ReadTx& tx) -> Result<store::Page<domain::Message>> {
-        auto d = tx.dialog_by_key(who.channel.id, who.customer.id, "");
-        if (!d.ok()) {
-          if (d.error().code == ErrorCode::kNotFound) return store::Page<domain::Message>{};
-          return std::move(d).take_error();
-        }
-        // Hidden messages are filtered by the store; system messages are always hidden.
-        return tx.list_messages(d->id, before, limit, false);
-      });
+Result<ChannelId> WidgetService::demo_channel() {
+  return store_.read_value<ChannelId>([&](store::ReadTx& tx) -> Result<ChannelId> {
+    store::PageRequest page{0, 200};
+    for (;;) {
+      auto lines = tx.list_lines(page);
+      if (!lines.ok()) return std::move(lines).take_error();
+      for (const auto& l : lines->items) {
+        auto channels = tx.list_channels(l.id);
+        if (!channels.ok()) return std::move(channels).take_error();
+        for (const auto& c : *channels)
+          if (c.kind == domain::ChannelKind::kWebchat && c.active) return c.id;
+      }
+      if (!lines->has_more || lines->items.empty()) break;
+      page.after = lines->items.back().id.get();
+    }
+    return Error::not_found("no website chat channel yet");
+  });
+}
+
+Result<WidgetConfig> WidgetService::config(ChannelId channel, const std::string& origin) {
+  return store_.read_value<WidgetConfig>([&](store::ReadTx& tx) -> Result<WidgetConfig> {
+    auto c = tx.channel_by_id(channel);
+    if (!c.ok() || c->kind != domain::ChannelKind::kWebchat || !c->active)
+      return Error::not_found("no such chat");
+    if (!origin.empty() && !domain::origin_allowed(*c, origin))
+      return Error::forbidden("this website may not use the chat");
+    auto line = tx.line_by_id(c->line_id);
+    return WidgetConfig{std::move(*c), !line.ok() || line->show_operator};
+  });
+}
+
+Result<WidgetHistory> WidgetService::history(const WidgetCaller& who, MessageId before,
+                                             int limit) {
+  return store_.read_value<WidgetHistory>([&](store::ReadTx& tx) -> Result<WidgetHistory> {
+    WidgetHistory out;
+    auto d = tx.dialog_by_key(who.channel.id, who.customer.id, "");
+    if (!d.ok()) {
+      if (d.error().code == ErrorCode::kNotFound) return out;
+      return std::move(d).take_error();
+    }
+    // Hidden messages are filtered by the store; system messages are always hidden.
+    auto page = tx.list_messages(d->id, before, limit, false);
+    if (!page.ok()) return std::move(page).take_error();
+    out.page = std::move(*page);
+    std::optional<bool> line_shows;
+    for (const auto& m : out.page.items)
+      out.authors[m.id.get()] = shown_to_customer(tx, *d, m, line_shows);
+    return out;
+  });
 }
 
 Status WidgetService::typing(const WidgetCaller& who) {

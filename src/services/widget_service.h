@@ -19,7 +19,20 @@ struct WidgetStart {
   ChannelId channel;
   std::string origin;                // the Origin header ("" when none)
   std::optional<std::string> token;  // resume this customer when valid for the channel
-  std::string name, email;
+  std::string name, email, phone;
+  bool consent = false;  // the visitor accepted the channel's consent text
+};
+
+// The widget's look for a channel, for GET /api/v1/widget/channels/{id}/config.
+struct WidgetConfig {
+  domain::Channel channel;
+  bool show_operator = true;
+};
+
+// A page of the customer's history with its authors as the customer is shown them.
+struct WidgetHistory {
+  store::Page<domain::Message> page;
+  std::unordered_map<std::int64_t, ShownAuthor> authors;  // by message id
 };
 
 struct WidgetSession {
@@ -65,14 +78,14 @@ class WidgetService {
   // Sends as the customer. `client_id` makes a resend after a network error harmless.
   Result<domain::Message> send(const WidgetCaller& who, const std::string& text,
                                const std::string& client_id);
+  // The first active webchat channel (by line, then channel id), for the /demo page.
+  Result<ChannelId> demo_channel();
+  // not_found for an unknown/disabled/non-webchat channel; forbidden for a disallowed origin.
+  Result<WidgetConfig> config(ChannelId channel, const std::string& origin);
   // The customer's dialog, newest first from `before`: no hidden or system messages.
-  Result<store::Page<domain::Message>> history(const WidgetCaller& who, MessageId before, int limit);
+  Result<WidgetHistory> history(const WidgetCaller& who, MessageId before, int limit);
   Status typing(const WidgetCaller& who);
   Status read(const WidgetCaller& who, MessageId upto);
-  std::unordered_map<std::int64_t, std::string> author_names_of(
-      const std::vector<domain::Message>& messages) {
-    return dialogs_.author_names_of(messages);
-  }
 
   // Rate limits: 0 when allowed, else seconds to wait.
   int limit_ip(const std::string& ip) { return ip_limiter_.hit(ip, clock_.now()); }

@@ -77,6 +77,7 @@ struct DialogRow {
   domain::Customer customer;
   std::optional<domain::Message> last_message;  // the newest message (hidden ones included)
   std::int64_t unread = 0;  // filled by the service for the viewer (ReadTx::unread_count)
+  std::optional<domain::Channel> channel;  // filled by the service
 };
 
 // Read-only operations available inside read() and write().

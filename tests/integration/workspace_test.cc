@@ -53,6 +53,11 @@ TEST_F(Workspace, UnreadCountersFollowEachEmployeesReadMark) {
   EXPECT_EQ(unread_in_list(id, a.token), 2);
   EXPECT_EQ(unread_in_list(id, b.token), 2);
   EXPECT_EQ(w_->dialog(id, a.token).at("unread").as_int64(), 2);
+  // Every employee learns the channel's kind and name (for its icon), not its secrets.
+  auto channel = w_->dialog(id, a.token).at("channel");
+  EXPECT_EQ(channel.at("kind").as_string(), "api");
+  EXPECT_EQ(channel.at("id").as_int64(), ch.id);
+  EXPECT_FALSE(channel.as_object().contains("secret"));
 
   // Reading up to the first message leaves one; reading all leaves none, for Una only.
   auto r = w_->act(id, "read", a.token, R"({"message_id":)" + S(first.message_id) + "}");

@@ -175,7 +175,7 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE status = 'pending';
 )sql"},
-    // Employees' read marks: how far each has read a dialog, for the unread counters.
+    // Employees' read marks (for unread counters); lines' show_operator; the widget's settings.
     Migration{3, R"sql(
 CREATE TABLE dialog_reads (
   dialog_id INTEGER NOT NULL REFERENCES dialogs(id),
@@ -185,6 +185,8 @@ CREATE TABLE dialog_reads (
 ) WITHOUT ROWID;
 CREATE INDEX sessions_dialog_id ON sessions (dialog_id, id);
 DROP INDEX sessions_dialog;
+ALTER TABLE lines ADD COLUMN show_operator INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE channels ADD COLUMN widget TEXT NOT NULL DEFAULT '{}';  -- JSON: the widget's look
 )sql"},
 };
 

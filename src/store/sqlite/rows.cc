@@ -104,6 +104,38 @@ std::optional<domain::RoutingSettings> parse_routing(std::string_view text) {
   return r;
 }
 
+// Missing keys keep their defaults, so settings added later read from older rows.
+std::optional<domain::WidgetSettings> parse_widget(std::string_view text) {
+  auto v = parse_json(text);
+  if (!v || !v->is_object()) return std::nullopt;
+  const json::object& o = v->as_object();
+  domain::WidgetSettings w;
+  auto str = [&](const char* key, std::string& out) {
+    if (const json::value* f = o.if_contains(key); f && f->is_string()) out = f->as_string();
+  };
+  auto flag_of = [&](const char* key, bool& out) {
+    if (const json::value* f = o.if_contains(key); f && f->is_bool()) out = f->as_bool();
+  };
+  str("title", w.title);
+  str("greeting", w.greeting);
+  str("color", w.color);
+  str("consent_text", w.consent_text);
+  std::string position;
+  str("position", position);
+  w.position_left = position == "left";
+  flag_of("prechat_required", w.prechat_required);
+  flag_of("consent_required", w.consent_required);
+  if (const json::value* f = o.if_contains("prechat_fields"); f && f->is_array()) {
+    for (const auto& e : f->as_array()) {
+      if (!e.is_string()) return std::nullopt;
+      auto bit = domain::parse_prechat_field(std::string_view(e.as_string()));
+      if (!bit) return std::nullopt;
+      w.prechat_fields |= *bit;
+    }
+  }
+  return w;
+}
+
 std::optional<domain::OutboxStatus> parse_outbox_status(std::string_view name) {
   for (auto s : {domain::OutboxStatus::kPending, domain::OutboxStatus::kSent,
                  domain::OutboxStatus::kFailed}) {
@@ -128,6 +160,20 @@ std::string routing_json(const domain::RoutingSettings& r) {
   o["max_chats_count"] = std::move(counted);
   o["only_available"] = r.only_available;
   return json::serialize(o);
+}
+
+std::string widget_json(const domain::WidgetSettings& w) {
+  json::array fields;
+  for (const std::string& name : domain::prechat_field_names(w.prechat_fields))
+    fields.emplace_back(name);
+  return json::serialize(json::object{{"title", w.title},
+                                      {"greeting", w.greeting},
+                                      {"color", w.color},
+                                      {"position", w.position_left ? "left" : "right"},
+                                      {"prechat_fields", std::move(fields)},
+                                      {"prechat_required", w.prechat_required},
+                                      {"consent_required", w.consent_required},
+                                      {"consent_text", w.consent_text}});
 }
 
 std::string strings_json(const std::vector<std::string>& values) {
@@ -166,6 +212,7 @@ Result<domain::Line> line_row(const Statement& st, int at) {
   l.routing = *routing;
   l.created_at = st.column_int(at + 3);
   l.updated_at = st.column_int(at + 4);
+  l.show_operator = st.column_int(at + 5) != 0;
   return l;
 }
 
@@ -185,6 +232,9 @@ Result<domain::Channel> channel_row(const Statement& st, int at) {
   c.active = st.column_int(at + 7) != 0;
   c.created_at = st.column_int(at + 8);
   c.updated_at = st.column_int(at + 9);
+  auto widget = parse_widget(st.column_text(at + 10));
+  if (!widget) return bad_row("channel", c.id.get(), "widget");
+  c.widget = std::move(*widget);
   return c;
 }
 

@@ -17,10 +17,10 @@ namespace omniline::store::sqlite {
 // Column lists are spliced into constant SQL at compile time only; values are always bound.
 // The row functions below read the columns in exactly this order, starting at the column index
 // they are given. The _OF forms prefix every column with a table alias and its dot ("d.").
-#define OMNILINE_LINE_COLUMNS "id, name, routing, created_at, updated_at"
+#define OMNILINE_LINE_COLUMNS "id, name, routing, created_at, updated_at, show_operator"
 #define OMNILINE_CHANNEL_COLUMNS                                                        \
   "id, line_id, kind, name, secret, webhook_url, allowed_origins, active, created_at, " \
-  "updated_at"
+  "updated_at, widget"
 #define OMNILINE_CUSTOMER_COLUMNS_OF(p)                                            \
   p "id, " p "channel_id, " p "external_id, " p "name, " p "email, " p "phone, " p \
     "token_hash, " p "created_at, " p "updated_at"
@@ -69,6 +69,7 @@ Result<domain::OutboxItem> outbox_row(const Statement& st, int at = 0);
 
 // --- JSON columns (rows.cc) ---
 
+std::string widget_json(const domain::WidgetSettings& w);
 std::string routing_json(const domain::RoutingSettings& r);
 std::string strings_json(const std::vector<std::string>& values);
 std::string ints_json(const std::vector<std::int64_t>& values);

@@ -59,7 +59,8 @@ void bind_channel(Statement& st, const domain::Channel& c) {
       .bind_text(5, c.webhook_url)
       .bind_text(6, strings_json(c.allowed_origins))
       .bind(7, flag(c.active))
-      .bind(8, c.updated_at);
+      .bind(8, c.updated_at)
+      .bind_text(10, widget_json(c.widget));
 }
 
 // Binds a customer's fields to ?1..?7 (all but id and created_at).
@@ -190,12 +191,14 @@ Status SqliteWriteTx::write_queue(LineId line, const std::vector<EmployeeId>& qu
 Result<LineId> SqliteWriteTx::insert_line(const domain::Line& line) {
   if (Status s = check_queue(line.queue); !s.ok()) return std::move(s).take_error();
   auto st = conn_.prepare(
-      "INSERT INTO lines (name, routing, created_at, updated_at) VALUES (?1, ?2, ?3, ?4)");
+      "INSERT INTO lines (name, routing, created_at, updated_at, show_operator)"
+      " VALUES (?1, ?2, ?3, ?4, ?5)");
   if (!st.ok()) return std::move(st).take_error();
   st->bind_text(1, line.name)
       .bind_text(2, routing_json(line.routing))
       .bind(3, line.created_at)
-      .bind(4, line.updated_at);
+      .bind(4, line.updated_at)
+      .bind(5, flag(line.show_operator));
   if (Status s = st->run(); !s.ok()) return std::move(s).take_error();
   const LineId id(conn_.last_insert_rowid());
   if (Status s = write_queue(id, line.queue); !s.ok()) return std::move(s).take_error();
@@ -205,13 +208,14 @@ Result<LineId> SqliteWriteTx::insert_line(const domain::Line& line) {
 Status SqliteWriteTx::update_line(const domain::Line& line) {
   if (Status s = check_queue(line.queue); !s.ok()) return s;
   auto st = conn_.prepare(
-      "UPDATE lines SET name = ?1, routing = ?2, updated_at = ?3"
+      "UPDATE lines SET name = ?1, routing = ?2, updated_at = ?3, show_operator = ?5"
       " WHERE id = ?4 AND deleted_at IS NULL");
   if (!st.ok()) return std::move(st).take_error();
   st->bind_text(1, line.name)
       .bind_text(2, routing_json(line.routing))
       .bind(3, line.updated_at)
-      .bind(4, line.id.get());
+      .bind(4, line.id.get())
+      .bind(5, flag(line.show_operator));
   if (Status s = change_one(conn_, *st, "line not found"); !s.ok()) return s;
   return write_queue(line.id, line.queue);
 }
@@ -239,7 +243,7 @@ Status SqliteWriteTx::set_last_assigned(LineId line, EmployeeId employee, UnixMs
 Result<ChannelId> SqliteWriteTx::insert_channel(const domain::Channel& channel) {
   auto st = conn_.prepare(
       "INSERT INTO channels (line_id, kind, name, secret, webhook_url, allowed_origins, active,"
-      " updated_at, created_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9"
+      " updated_at, created_at, widget) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10"
       " WHERE EXISTS (SELECT 1 FROM lines WHERE id = ?1 AND deleted_at IS NULL)");
   if (!st.ok()) return std::move(st).take_error();
   bind_channel(*st, channel);
@@ -257,7 +261,8 @@ Status SqliteWriteTx::update_channel(const domain::Channel& channel) {
   if (!*line) return Error::not_found("line not found");
   auto st = conn_.prepare(
       "UPDATE channels SET line_id = ?1, kind = ?2, name = ?3, secret = ?4, webhook_url = ?5,"
-      " allowed_origins = ?6, active = ?7, updated_at = ?8 WHERE id = ?9 AND deleted_at IS NULL");
+      " allowed_origins = ?6, active = ?7, updated_at = ?8, widget = ?10"
+      " WHERE id = ?9 AND deleted_at IS NULL");
   if (!st.ok()) return std::move(st).take_error();
   bind_channel(*st, channel);
   st->bind(9, channel.id.get());
