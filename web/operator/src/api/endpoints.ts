@@ -1,0 +1,64 @@
+// Typed wrappers of the REST endpoints the workspace uses, so components never build paths.
+import { api, withQuery, type Page } from './client';
+import type {
+  Dialog, DialogCounts, DirectoryEntry, Employee, Line, LoginResponse, Message, RelatedDialog, Session,
+} from './types';
+
+export type View = 'unanswered' | 'mine' | 'all';
+
+export const login = (email: string, password: string) =>
+  api<LoginResponse>('POST', '/api/v1/auth/login', { email, password });
+export const logout = () => api<void>('POST', '/api/v1/auth/logout');
+export const getMe = () => api<Employee>('GET', '/api/v1/me');
+export const setAway = (away: boolean) => api<{ away: boolean }>('PUT', '/api/v1/me/away', { away });
+
+export const listDialogs = (view: View, q: string, cursor: string | null, limit = 50) =>
+  api<Page<Dialog>>('GET', withQuery('/api/v1/dialogs', { view, q, cursor, limit }));
+export const dialogCounts = () => api<DialogCounts>('GET', '/api/v1/dialogs/counts');
+export const getDialog = (id: number) => api<Dialog>('GET', `/api/v1/dialogs/${id}`);
+export const relatedDialogs = (id: number) => api<Page<RelatedDialog>>('GET', `/api/v1/dialogs/${id}/related`);
+export const dialogSessions = (id: number, cursor: string | null, limit = 50) =>
+  api<Page<Session>>('GET', withQuery(`/api/v1/dialogs/${id}/sessions`, { cursor, limit }));
+
+export const listMessages = (dialogId: number, cursor: string | null, limit = 50) =>
+  api<Page<Message>>('GET', withQuery(`/api/v1/dialogs/${dialogId}/messages`, { cursor, limit }));
+export const sendMessage = (dialogId: number, text: string, hidden: boolean, replyTo: number | null) =>
+  api<Message>('POST', `/api/v1/dialogs/${dialogId}/messages`, {
+    text,
+    hidden,
+    ...(replyTo ? { reply_to: replyTo } : {}),
+  });
+export const editMessage = (id: number, text: string) => api<Message>('PATCH', `/api/v1/messages/${id}`, { text });
+export const deleteMessage = (id: number) => api<void>('DELETE', `/api/v1/messages/${id}`);
+
+export type DialogAction =
+  | 'answer' | 'skip' | 'forward' | 'close' | 'accept_and_close' | 'spam' | 'force_close' | 'take_over'
+  | 'pin' | 'unpin' | 'invite' | 'rename' | 'new_session' | 'read';
+
+export interface ActionBody {
+  employee_id?: number;
+  line_id?: number;
+  title?: string;
+  from_message_id?: number;
+  message_id?: number;
+}
+
+export const dialogAction = (id: number, action: DialogAction, body?: ActionBody) =>
+  api<Dialog>('POST', `/api/v1/dialogs/${id}/${action}`, body ?? {});
+
+export const listLines = (cursor: string | null) =>
+  api<Page<Line>>('GET', withQuery('/api/v1/lines', { cursor, limit: 200 }));
+export const directory = (q: string, cursor: string | null, limit = 50) =>
+  api<Page<DirectoryEntry>>('GET', withQuery('/api/v1/directory/employees', { q, cursor, limit }));
+
+/** Follows `next_cursor` to the end; for short lists such as lines. */
+export async function fetchAll<T>(page: (cursor: string | null) => Promise<Page<T>>): Promise<T[]> {
+  const out: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const p: Page<T> = await page(cursor);
+    out.push(...p.items);
+    cursor = p.next_cursor;
+  } while (cursor);
+  return out;
+}

@@ -1,0 +1,63 @@
+import { logout } from '../api/endpoints';
+import type { Employee } from '../api/types';
+import { setMuted, useMuted } from '../alerts';
+import { useStore, useStoreApi } from '../state/context';
+import { resetDrafts } from '../state/drafts';
+
+export function TopBar({ me, onSignedOut, adminActive }: { me: Employee; onSignedOut: () => void; adminActive: boolean }) {
+  const store = useStoreApi();
+  const away = useStore((s) => s.away);
+  const muted = useMuted();
+
+  const signOut = async () => {
+    try {
+      await logout();
+    } catch {
+      /* The session may already be gone; signing out locally is what matters. */
+    }
+    resetDrafts();
+    onSignedOut();
+  };
+
+  return (
+    <header className="topbar">
+      <nav className="topnav" aria-label="Main">
+        <a href="/" aria-current={adminActive ? undefined : 'page'}>
+          Contact center
+        </a>
+        {me.role === 'admin' && (
+          <a href="/admin" aria-current={adminActive ? 'page' : undefined}>
+            Admin
+          </a>
+        )}
+      </nav>
+      <div className="topbar-right">
+        <button type="button" className="btn btn-ghost" onClick={() => setMuted(!muted)}>
+          {muted ? 'Unmute sound' : 'Mute sound'}
+        </button>
+        <span className={`presence ${away ? 'presence-away' : 'presence-online'}`} data-testid="my-presence">
+          {away ? 'Away' : 'Online'}
+        </span>
+        <span className="switch">
+          <button
+            type="button"
+            role="switch"
+            aria-checked={away}
+            aria-label="Away"
+            className="switch-track"
+            onClick={() => void store.setAway(!away)}
+          >
+            <span className="switch-thumb" />
+          </button>
+          <span aria-hidden="true">Away</span>
+        </span>
+        <span className="me-name" title={me.email}>
+          {me.name}
+        </span>
+        <button type="button" className="btn btn-ghost" onClick={signOut}>
+          Sign out
+        </button>
+      </div>
+    </header>
+  );
+}

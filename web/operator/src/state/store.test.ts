@@ -1,0 +1,96 @@
+import { dialog, employee, fakeFetch, line, message } from '../test/fixtures';
+import { Store } from './store';
+
+function setup() {
+  const calls = fakeFetch({
+    '/api/v1/dialogs/counts': { unanswered: 1, mine: 0, all: null },
+    '/api/v1/dialogs/1/messages': { items: [message(1)], next_cursor: null },
+    '/api/v1/dialogs/1/sessions': { items: [], next_cursor: null },
+    '/api/v1/dialogs/1/read': dialog(1),
+    '/api/v1/dialogs/1': dialog(1, { unread: 2 }),
+    '/api/v1/dialogs': { items: [dialog(1, { unread: 2 })], next_cursor: null },
+    '/api/v1/lines': { items: [line()], next_cursor: null },
+    '/api/v1/directory/employees': { items: [], next_cursor: null },
+  });
+  const onNewUnanswered = vi.fn();
+  const store = new Store(employee(), { onNewUnanswered });
+  return { store, calls, onNewUnanswered };
+}
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe('Store', () => {
+  it('dedupes messages by id and keeps them in order', async () => {
+    const { store } = setup();
+    await store.sync();
+    await store.open(1);
+    store.apply({ seq: 5, type: 'message.created', data: { message: message(3) } });
+    store.apply({ seq: 6, type: 'message.created', data: { message: message(2) } });
+    store.apply({ seq: 7, type: 'message.created', data: { message: message(3) } });
+    store.apply({ seq: 8, type: 'message.updated', data: { message: message(2, { text: 'edited' }) } });
+    const items = store.getState().threads.get(1)!.items;
+    expect(items.map((m) => m.id)).toEqual([1, 2, 3]);
+    expect(items[1].text).toBe('edited');
+  });
+
+  it('marks a dialog read on opening and for customer messages while it is open', async () => {
+    const { store, calls } = setup();
+    await store.sync();
+    expect(store.getState().unread.get(1)).toBe(2);
+    await store.open(1);
+    expect(store.getState().unread.get(1)).toBe(0);
+    const reads = () => calls.filter((c) => c.method === 'POST' && c.path === '/api/v1/dialogs/1/read').length;
+    expect(reads()).toBe(1);
+    store.apply({ seq: 9, type: 'message.created', data: { message: message(4) } });
+    expect(reads()).toBe(2);
+    expect(store.getState().unread.get(1)).toBe(0);
+  });
+
+  it('keeps the local unread count when events carry none', async () => {
+    const { store } = setup();
+    await store.sync();
+    store.apply({ seq: 3, type: 'message.created', data: { message: message(9, { dialog_id: 1 }) } });
+    const { unread: _u, ...withoutUnread } = dialog(1);
+    store.apply({ seq: 4, type: 'dialog.updated', data: { dialog: withoutUnread } });
+    expect(store.getState().unread.get(1)).toBe(3);
+  });
+
+  it('announces dialogs that become unanswered for me, once', async () => {
+    const { store, onNewUnanswered } = setup();
+    await store.sync();
+    store.apply({ seq: 1, type: 'dialog.created', data: { dialog: dialog(2) } });
+    store.apply({ seq: 2, type: 'dialog.updated', data: { dialog: dialog(2) } });
+    expect(onNewUnanswered).toHaveBeenCalledTimes(1);
+    // Offered to someone else: not mine to answer.
+    store.apply({ seq: 3, type: 'dialog.created', data: { dialog: dialog(3, {}, { operator_id: 8 }) } });
+    expect(onNewUnanswered).toHaveBeenCalledTimes(1);
+    // Forwarded back to the queue: new again.
+    store.apply({ seq: 4, type: 'dialog.updated', data: { dialog: dialog(3, {}, { status: 'in_work', operator_id: 1 }) } });
+    store.apply({ seq: 5, type: 'dialog.updated', data: { dialog: dialog(3, {}, { status: 'new', operator_id: 1 }) } });
+    expect(onNewUnanswered).toHaveBeenCalledTimes(2);
+  });
+
+  it('shows who is typing, but not myself', () => {
+    const { store } = setup();
+    store.apply({ seq: 0, type: 'typing', data: { dialog_id: 1, author: { kind: 'operator', id: 1, name: 'Olga' } } });
+    expect(store.getState().typing.get(1)).toBeUndefined();
+    store.apply({ seq: 0, type: 'typing', data: { dialog_id: 1, author: { kind: 'customer', name: 'Ann' } } });
+    expect(store.getState().typing.get(1)?.name).toBe('Ann');
+    store.dispose();
+  });
+
+  it('throttles typing notices to one per 3 seconds', () => {
+    vi.useFakeTimers();
+    const sendTyping = vi.fn();
+    const store = new Store(employee(), { sendTyping });
+    store.typing(1);
+    store.typing(1);
+    vi.advanceTimersByTime(2999);
+    store.typing(1);
+    expect(sendTyping).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(1);
+    store.typing(1);
+    expect(sendTyping).toHaveBeenCalledTimes(2);
+    vi.useRealTimers();
+  });
+});
