@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "api/api.h"
+#include "app/demo_data.h"
 #include "http/server.h"
 #include "services/auth_service.h"
 #include "services/crypto.h"
@@ -302,6 +303,35 @@ int user_add(const std::string& data_dir, services::NewEmployee in, const std::s
   return 0;
 }
 
+int demo(const std::string& data_dir, const app::DemoOptions& o) {
+  if (!crypto::init_crypto()) return 1;
+  auto store = open_store(data_dir, 1);
+  if (!store.ok()) {
+    std::cerr << "demo: " << store.error().message << "\n";
+    return 1;
+  }
+  services::AuthService auth(**store, {});
+  std::optional<std::string> email, password;
+  if (env("OMNILINE_ADMIN_EMAIL") && env("OMNILINE_ADMIN_PASSWORD")) {
+    email = env("OMNILINE_ADMIN_EMAIL");
+    password = env("OMNILINE_ADMIN_PASSWORD");
+  }
+  auto boot = auth.bootstrap_admin(email, password);
+  if (boot.ok() && boot->has_value() && !(*boot)->empty())
+    std::cout << "created the first admin: email admin@localhost password " << **boot << "\n";
+  auto r = app::fill_demo_data(**store, o);
+  (*store)->close();
+  if (!r.ok()) {
+    std::cerr << "demo: " << r.error().message << "\n";
+    return 2;
+  }
+  std::cout << "demo: line " << r->line.get() << " (connector channel " << r->channel.get()
+            << "): " << r->dialogs << " dialogs, " << r->messages << " messages in " << r->seconds
+            << " s (" << static_cast<std::int64_t>(r->messages / std::max(r->seconds, 1e-9))
+            << " messages/s)\n";
+  return 0;
+}
+
 // A command-line setting: `--some-flag` is also read from OMNILINE_SOME_FLAG, and --help shows
 // its default.
 template <typename T>
@@ -372,6 +402,16 @@ int main(int argc, char** argv) {
   add_cmd->add_option("--password", nu.password,
                       "password (else OMNILINE_USER_PASSWORD, else one is generated and printed)");
 
+  std::string demo_dir = "./data";
+  app::DemoOptions demo_opts;
+  auto* demo_cmd = app.add_subcommand("demo", "fill a data dir with realistic dialogs");
+  setting(demo_cmd, "--data-dir", demo_dir, "database and files");
+  demo_cmd->add_option("--dialogs", demo_opts.dialogs, "how many dialogs (one customer each)")
+      ->capture_default_str();
+  demo_cmd->add_option("--messages-per-dialog", demo_opts.messages_per_dialog,
+                       "messages in each answered dialog")
+      ->capture_default_str();
+
   app.add_subcommand("version", "print the version")->callback([] {
     std::cout << "omniline " OMNILINE_VERSION "\n";
   });
@@ -380,5 +420,6 @@ int main(int argc, char** argv) {
   if (serve_cmd->parsed()) return serve(o);
   if (migrate_cmd->parsed()) return migrate(migrate_dir);
   if (add_cmd->parsed()) return user_add(user_dir, nu, role);
+  if (demo_cmd->parsed()) return demo(demo_dir, demo_opts);
   return 0;
 }

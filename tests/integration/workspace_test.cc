@@ -172,3 +172,38 @@ TEST_F(Workspace, DirectoryListsActiveColleaguesForAnyone) {
 
 }  // namespace
 }  // namespace omniline::testing
+
+namespace omniline::testing {
+namespace {
+
+// `omniline demo` fills a data dir that a server then serves: the counts add up.
+TEST(DemoData, FillsADataDirThatServes) {
+  TempDir dir("omniline-demo");
+  const char* bin = getenv("OMNILINE_TEST_BINARY");
+  const std::string cmd = std::string("OMNILINE_ADMIN_EMAIL=") + kAdminEmail +
+                          " OMNILINE_ADMIN_PASSWORD='" + kAdminPassword + "' " +
+                          std::string(bin && *bin ? bin : OMNILINE_BINARY) +
+                          " demo --data-dir " + dir.path() +
+                          " --dialogs 120 --messages-per-dialog 6 > " + dir.path() + "/demo.out 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  EXPECT_NE(std::system((cmd.substr(0, cmd.find(" > ")) + " --dialogs 0 > /dev/null 2>&1").c_str()), 0);
+  ServerProcess server({}, {}, dir.path());
+  ASSERT_TRUE(server.start()) << server.log();
+  World w(server.port());
+  auto counts = w.call(bhttp::verb::get, "/api/v1/dialogs/counts");
+  ASSERT_EQ(counts.status, 200) << counts.body;
+  auto cj = counts.json();
+  // The second run failed before writing anything: exactly one demo line's 120 dialogs.
+  EXPECT_EQ(cj.at("all").as_int64(), 120);
+  EXPECT_GT(cj.at("unanswered").as_int64(), 0);
+  auto page = w.call(bhttp::verb::get, "/api/v1/dialogs?view=all&limit=200");
+  auto pj = page.json();
+  ASSERT_EQ(pj.at("items").as_array().size(), 120u);
+  const auto& first = pj.at("items").as_array()[0];
+  auto history = w.history(first.at("id").as_int64());
+  EXPECT_FALSE(history.empty());
+  EXPECT_EQ(server.stop(), 0);
+}
+
+}  // namespace
+}  // namespace omniline::testing
