@@ -60,8 +60,9 @@ export function DialogView({ me, dialog: d }: { me: Employee; dialog: Dialog }) 
         </div>
         <DialogActions dialog={d} me={me} />
       </header>
+      {/* Sibling keys must differ, or React keeps the old log next to the new one. */}
       <MessageList
-        key={d.id}
+        key={`log-${d.id}`}
         label="Messages"
         messages={thread?.items ?? NO_MESSAGES}
         dialog={d}
@@ -75,7 +76,7 @@ export function DialogView({ me, dialog: d }: { me: Employee; dialog: Dialog }) 
       <div className="typing" aria-live="polite">
         {typing && `${typing.name || 'Customer'} is typing…`}
       </div>
-      <ReplyBox key={d.id} dialogId={d.id} onSend={send} onTyping={() => store.typing(d.id)} />
+      <ReplyBox key={`reply-${d.id}`} dialogId={d.id} onSend={send} onTyping={() => store.typing(d.id)} />
       {deleting && (
         <Modal title="Delete message" onClose={() => setDeleting(null)}>
           <p>Delete this message? It stays in the history as “Message deleted”.</p>

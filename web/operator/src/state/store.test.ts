@@ -46,6 +46,27 @@ describe('Store', () => {
     expect(store.getState().unread.get(1)).toBe(0);
   });
 
+  it('does not let a late action answer undo a newer live update', async () => {
+    const { store } = setup();
+    await store.sync();
+    const closed = dialog(1, { unread: 0 }, { id: 10, status: 'closed' });
+    fakeFetch({ '/api/v1/dialogs/1/close': closed });
+    const pending = store.action(1, 'close');
+    // The customer writes again before the answer to "close" is handled: a new session.
+    const reopened = dialog(1, {}, { id: 11, status: 'new' });
+    const { unread: _u, ...event } = reopened;
+    store.apply({ seq: 20, type: 'dialog.updated', data: { dialog: event } });
+    expect(await pending).toBe(true);
+    const d = store.getState().dialogs.get(1)!;
+    expect(d.session.id).toBe(11);
+    expect(d.session.status).toBe('new');
+    expect(store.getState().unread.get(1)).toBe(0);  // the answer's own count is still taken
+    // With no event in between, the answer is applied.
+    fakeFetch({ '/api/v1/dialogs/1/pin': dialog(1, {}, { id: 11, status: 'new', pinned: true }) });
+    await store.action(1, 'pin');
+    expect(store.getState().dialogs.get(1)!.session.pinned).toBe(true);
+  });
+
   it('keeps the local unread count when events carry none', async () => {
     const { store } = setup();
     await store.sync();

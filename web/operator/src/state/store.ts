@@ -103,6 +103,8 @@ export class Store {
    * before those events, so they are applied again on top of it.
    */
   private changedDuringLoad = new Map<number, Dialog>();
+  /** Dialog events applied so far, per dialog: a REST answer older than them is stale. */
+  private liveVersions = new Map<number, number>();
   /**
    * False until the first sync. REST loads wait for the socket's hello (see realtime.ts), so a
    * dialog opened before then is loaded by sync().
@@ -305,10 +307,25 @@ export class Store {
     if (id !== null && this.synced) await this.loadOpen(id);
   }
 
+  /**
+   * Applies a dialog fetched or returned over REST, unless a live event for it arrived while
+   * the request was in flight: events are applied in commit order, so the event's state is at
+   * least as new (a late answer to "close" must not undo the customer's next message). Only
+   * the viewer's own unread count, which events never carry, is taken from a stale answer.
+   */
+  private applyAnswer(d: Dialog, versionBefore: number) {
+    if ((this.liveVersions.get(d.id) ?? 0) === versionBefore) {
+      this.upsertDialog(d, false);
+    } else if (d.unread !== undefined) {
+      this.set({ unread: withEntry(this.state.unread, d.id, d.unread) });
+    }
+  }
+
   private async loadOpen(id: number) {
     try {
+      const version = this.liveVersions.get(id) ?? 0;
       const d = await ep.getDialog(id);
-      this.upsertDialog(d, false);
+      this.applyAnswer(d, version);
     } catch (e) {
       if (this.state.openId === id) this.set({ openError: errorText(e) });
       return;
@@ -387,6 +404,7 @@ export class Store {
 
   /** Puts a dialog into the map and, when it belongs there, at its place in the list. */
   upsertDialog(d: Dialog, live: boolean) {
+    if (live) this.liveVersions.set(d.id, (this.liveVersions.get(d.id) ?? 0) + 1);
     const prev = this.state.dialogs.get(d.id);
     const dialogs = withEntry(this.state.dialogs, d.id, d);
     const patch: Partial<State> = { dialogs };
@@ -524,9 +542,10 @@ export class Store {
   }
 
   async action(id: number, action: ep.DialogAction, body?: ep.ActionBody): Promise<boolean> {
+    const version = this.liveVersions.get(id) ?? 0;
     const d = await this.attempt(() => ep.dialogAction(id, action, body));
     if (!d) return false;
-    this.upsertDialog(d, false);
+    this.applyAnswer(d, version);
     this.scheduleCounts();
     return true;
   }
