@@ -1,7 +1,7 @@
 // Browser-test harness: a real `omniline serve` on a free loopback port with a fresh SQLite
 // data dir and the test clock, Debian's Chromium driven by playwright-core, and small API
 // helpers (as the admin, an employee or a custom-connector customer) to set scenes up.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -81,7 +81,12 @@ async function call(url: string, method: string, path: string, body: unknown, to
   return { status: r.status, json };
 }
 
-export async function startServer(): Promise<Server> {
+export interface ServerOptions {
+  /** Fill the data dir first with `omniline demo` (a "Demo" line answered by the admin). */
+  demo?: { dialogs: number; messagesPerDialog: number };
+}
+
+export async function startServer(opts: ServerOptions = {}): Promise<Server> {
   const dataDir = mkdtempSync(join(tmpdir(), 'omniline-e2e-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -107,6 +112,14 @@ export async function startServer(): Promise<Server> {
     proc.stderr!.on('data', keep);
     await waitReady(url, proc, () => output);
   };
+  if (opts.demo) {
+    const r = spawnSync(BIN, ['demo', '--data-dir', dataDir, '--dialogs', String(opts.demo.dialogs),
+      '--messages-per-dialog', String(opts.demo.messagesPerDialog)], {
+      env: { ...process.env, OMNILINE_ADMIN_EMAIL: adminEmail, OMNILINE_ADMIN_PASSWORD: adminPassword },
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) throw new Error(`omniline demo failed (${r.status}): ${r.stderr}${r.stdout}`);
+  }
   await launch();
 
   const login = async (email: string, password: string) => {
