@@ -1,9 +1,10 @@
-// The admin pages in a real browser against a real server: employees, a line with its queue
-// and routing, a website-chat and a custom-connector channel; an operator gets no admin pages.
+// The admin pages in a real browser against a real server: employees, a line with its queue,
+// routing and operator-name setting, a website-chat channel with its widget settings and a
+// custom-connector channel; an operator gets no admin pages.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
-  createEmployee, customerSays, launchBrowser, openWorkspace, screenshot, startServer,
+  createEmployee, customerSays, launchBrowser, openWorkspace, screenshot, startServer, unnamedControls,
   type Account, type Server,
 } from './harness';
 
@@ -116,6 +117,13 @@ test('an admin manages employees, a line, its queue, routing and channels', asyn
     expect(saved.queue).toEqual([ivan.id, olga.id]);
     await screenshot(page, 'admin-line');
 
+    // Operators' names: off → customers see "Support".
+    const showOp = page.getByRole('checkbox', { name: "Show operators' names and photos to customers" });
+    expect(await showOp.isChecked()).toBe(true);
+    await showOp.uncheck();
+    await page.getByRole('button', { name: 'Save operator names' }).click();
+    await expect.poll(async () => (await getLine()).show_operator, T).toBe(false);
+
     // A website chat: the embed snippet carries the channel id.
     await page.getByRole('button', { name: 'Add channel' }).click();
     await page.getByLabel('Channel type').selectOption('webchat');
@@ -132,6 +140,31 @@ test('an admin manages employees, a line, its queue, routing and channels', asyn
     await visible(page.getByRole('button', { name: 'Remove origin https://shop.example.com' }));
     expect((await server.api('GET', `/api/v1/channels/${webchatId}`)).allowed_origins).toEqual(['https://shop.example.com']);
     await screenshot(page, 'admin-channel');
+
+    // Widget settings: a bad colour is refused before sending, then title and colour are saved.
+    const widget = page.getByRole('form', { name: 'Widget', exact: true });
+    await visible(widget);
+    const title = widget.getByLabel('Title', { exact: true });
+    expect(await title.inputValue()).toBe('Chat with us');
+    await title.fill('Ask the <Shop>');
+    await widget.getByLabel('Hex code').fill('#12345z');
+    await widget.getByRole('button', { name: 'Save widget' }).click();
+    await visible(widget.getByText('Fix the highlighted fields, then save again.'));
+    expect((await server.api('GET', `/api/v1/channels/${webchatId}`)).widget.title).toBe('Chat with us');
+    await widget.getByLabel('Colour', { exact: true }).fill('#d946ef');
+    expect(await widget.getByLabel('Hex code').inputValue()).toBe('#d946ef');
+    await widget.getByRole('radio', { name: 'Left' }).check();
+    await widget.getByRole('group', { name: 'Pre-chat form' }).getByRole('checkbox', { name: 'Name' }).check();
+    await widget.getByRole('checkbox', { name: 'Visitors must fill in the form' }).check();
+    await widget.getByRole('button', { name: 'Save widget' }).click();
+    await visible(widget.getByText('Widget settings saved.'));
+    const savedWidget = (await server.api('GET', `/api/v1/channels/${webchatId}`)).widget;
+    expect(savedWidget).toMatchObject({
+      title: 'Ask the <Shop>', color: '#d946ef', position: 'left', prechat_fields: ['name'], prechat_required: true,
+    });
+    expect(await unnamedControls(page, '.adm-widget-form')).toEqual([]);
+    await widget.scrollIntoViewIfNeeded();
+    await screenshot(page, 'admin-widget-settings');
 
     // Deleting the line is refused while it has channels: the server's message is shown.
     await page.getByRole('link', { name: /Line: Support/ }).click();

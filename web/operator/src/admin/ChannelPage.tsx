@@ -1,4 +1,4 @@
-// One channel: name, webchat origins and embed snippet, or the custom connector's endpoint,
+// One channel: name, webchat origins, embed snippet and widget settings, or the custom connector's endpoint,
 // secret and webhook; deactivate and delete.
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api/client';
@@ -9,6 +9,7 @@ import { validateName } from './EmployeesPage';
 import { KIND_LABEL } from './LinePage';
 import { navigate } from './router';
 import { forgetSecret, freshSecret, rememberSecret } from './secrets';
+import { WidgetForm } from './WidgetForm';
 
 export function embedSnippet(origin: string, channelId: number): string {
   return `<script src="${origin}/widget.js" data-channel="${channelId}" async></script>`;
@@ -297,6 +298,7 @@ export default function ChannelPage({ id }: { id: number }) {
             <CopyButton text={snippet} label="Copy snippet" />
           </section>
           <OriginsEditor channel={channel} onSaved={setChannel} />
+          <WidgetForm channel={channel} onSaved={setChannel} />
         </>
       )}
 

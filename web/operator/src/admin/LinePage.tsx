@@ -1,4 +1,4 @@
-// One line: rename, queue, routing, channels, delete.
+// One line: rename, queue, routing, operator names shown to customers, channels, delete.
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError, type Page } from '../api/client';
 import type { Channel, ChannelKind, Employee, Line, Routing } from '../api/types';
@@ -9,6 +9,7 @@ import { QueueEditor } from './QueueEditor';
 import { RoutingForm } from './RoutingForm';
 import { navigate } from './router';
 import { rememberSecret } from './secrets';
+import { ShowOperatorForm } from './ShowOperatorForm';
 
 export const KIND_LABEL: Record<string, string> = {
   webchat: 'Website chat',
@@ -220,6 +221,8 @@ export default function LinePage({ id }: { id: number }) {
       </section>
 
       <RoutingForm routing={line.routing} onSave={saveRouting} />
+
+      <ShowOperatorForm line={line} onSaved={setLine} />
 
       <section className="adm-card" aria-labelledby="adm-channels-title">
         <div className="adm-page-head">
