@@ -1,23 +1,13 @@
 // The admin pages in a real browser against a real server: employees, a line with its queue,
 // routing and operator-name setting, a website-chat channel with its widget settings and a
 // custom-connector channel; an operator gets no admin pages.
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
 import {
-  createEmployee, customerSays, launchBrowser, openWorkspace, screenshot, startServer, unnamedControls,
-  type Account, type Server,
+  createEmployee, customerSays, openWorkspace, screenshot, unnamedControls, useServerAndBrowser, type Account,
 } from './harness';
 
-let server: Server;
-let browser: Browser;
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 const T = { timeout: 10_000 };
 
@@ -27,9 +17,9 @@ async function visible(locator: ReturnType<Page['locator']>) {
 }
 
 test('an admin manages employees, a line, its queue, routing and channels', async () => {
-  const olga = await createEmployee(server, 'Olga Queue');
-  const ivan = await createEmployee(server, 'Ivan Queue');
-  const { context, page } = await openWorkspace(browser, server, server.admin, '/admin');
+  const olga = await createEmployee(env.server, 'Olga Queue');
+  const ivan = await createEmployee(env.server, 'Ivan Queue');
+  const { context, page } = await openWorkspace(env.browser, env.server, env.server.admin, '/admin');
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   try {
@@ -46,7 +36,7 @@ test('an admin manages employees, a line, its queue, routing and channels', asyn
     await form.getByLabel('Password').fill('nina-password-123');
     await form.getByRole('button', { name: 'Create employee' }).click();
     await visible(page.getByRole('cell', { name: 'Nina <New>' }));
-    const all = await server.api('GET', '/api/v1/employees?limit=200');
+    const all = await env.server.api('GET', '/api/v1/employees?limit=200');
     const nina = all.items.find((e: any) => e.email === 'nina.new@example.test');
     expect(nina).toMatchObject({ name: 'Nina <New>', role: 'supervisor', active: true });
     // The same e-mail again: the server's 409 message is shown in the form.
@@ -68,7 +58,7 @@ test('an admin manages employees, a line, its queue, routing and channels', asyn
     await dlg.waitFor({ state: 'detached', ...T });
     await page.getByRole('button', { name: 'Deactivate', exact: true }).click();
     await dlg.getByRole('button', { name: 'Deactivate' }).click();
-    await expect.poll(async () => (await server.api('GET', `/api/v1/employees/${nina.id}`)).active, T).toBe(false);
+    await expect.poll(async () => (await env.server.api('GET', `/api/v1/employees/${nina.id}`)).active, T).toBe(false);
 
     // Lines: "New line".
     await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Lines' }).click();
@@ -81,7 +71,7 @@ test('an admin manages employees, a line, its queue, routing and channels', asyn
     await visible(page.getByRole('heading', { name: 'Line: Support' }));
 
     // Queue: add two employees, reorder by drag and drop, then by the buttons.
-    const getLine = () => server.api('GET', `/api/v1/lines/${lineId}`);
+    const getLine = () => env.server.api('GET', `/api/v1/lines/${lineId}`);
     for (const who of [olga, ivan]) {
       await page.getByLabel('Employee to add').selectOption(String(who.id));
       await page.getByRole('button', { name: 'Add to queue' }).click();
@@ -133,12 +123,12 @@ test('an admin manages employees, a line, its queue, routing and channels', asyn
     const webchatId = Number(new URL(page.url()).pathname.split('/').pop());
     const snippet = await visible(page.getByLabel('Embed snippet'));
     expect(await snippet.inputValue()).toBe(
-      `<script src="${server.url}/widget.js" data-channel="${webchatId}" async></script>`,
+      `<script src="${env.server.url}/widget.js" data-channel="${webchatId}" async></script>`,
     );
     await page.getByLabel('New origin').fill('https://shop.example.com');
     await page.getByRole('button', { name: 'Add origin' }).click();
     await visible(page.getByRole('button', { name: 'Remove origin https://shop.example.com' }));
-    expect((await server.api('GET', `/api/v1/channels/${webchatId}`)).allowed_origins).toEqual(['https://shop.example.com']);
+    expect((await env.server.api('GET', `/api/v1/channels/${webchatId}`)).allowed_origins).toEqual(['https://shop.example.com']);
     await screenshot(page, 'admin-channel');
 
     // Widget settings: a bad colour is refused before sending, then title and colour are saved.
@@ -150,7 +140,7 @@ test('an admin manages employees, a line, its queue, routing and channels', asyn
     await widget.getByLabel('Hex code').fill('#12345z');
     await widget.getByRole('button', { name: 'Save widget' }).click();
     await visible(widget.getByText('Fix the highlighted fields, then save again.'));
-    expect((await server.api('GET', `/api/v1/channels/${webchatId}`)).widget.title).toBe('Chat with us');
+    expect((await env.server.api('GET', `/api/v1/channels/${webchatId}`)).widget.title).toBe('Chat with us');
     await widget.getByLabel('Colour', { exact: true }).fill('#d946ef');
     expect(await widget.getByLabel('Hex code').inputValue()).toBe('#d946ef');
     await widget.getByRole('radio', { name: 'Left' }).check();
@@ -158,7 +148,7 @@ test('an admin manages employees, a line, its queue, routing and channels', asyn
     await widget.getByRole('checkbox', { name: 'Visitors must fill in the form' }).check();
     await widget.getByRole('button', { name: 'Save widget' }).click();
     await visible(widget.getByText('Widget settings saved.'));
-    const savedWidget = (await server.api('GET', `/api/v1/channels/${webchatId}`)).widget;
+    const savedWidget = (await env.server.api('GET', `/api/v1/channels/${webchatId}`)).widget;
     expect(savedWidget).toMatchObject({
       title: 'Ask the <Shop>', color: '#d946ef', position: 'left', prechat_fields: ['name'], prechat_required: true,
     });
@@ -183,8 +173,8 @@ test('an admin manages employees, a line, its queue, routing and channels', asyn
     const secret = await (await visible(page.getByLabel('Channel secret'))).inputValue();
     expect(secret).toMatch(/^olk_/);
     await visible(page.getByText('This secret is shown only now', { exact: false }));
-    expect(await page.getByLabel('Inbound endpoint').inputValue()).toBe(`${server.url}/hooks/api/${apiId}/messages`);
-    const r = await customerSays(server, { id: apiId, secret }, { id: 'cust-1', name: 'Carla' }, 'hello from e2e');
+    expect(await page.getByLabel('Inbound endpoint').inputValue()).toBe(`${env.server.url}/hooks/api/${apiId}/messages`);
+    const r = await customerSays(env.server, { id: apiId, secret }, { id: 'cust-1', name: 'Carla' }, 'hello from e2e');
     expect(r.duplicate).toBe(false);
     await screenshot(page, 'admin-channel-api');
     // After a reload the secret is gone; rotating (confirmed) shows a new one.
@@ -202,8 +192,8 @@ test('an admin manages employees, a line, its queue, routing and channels', asyn
 });
 
 test('an operator gets no admin pages', async () => {
-  const op: Account = await createEmployee(server, 'Oscar Operator');
-  const { context, page } = await openWorkspace(browser, server, op, '/admin');
+  const op: Account = await createEmployee(env.server, 'Oscar Operator');
+  const { context, page } = await openWorkspace(env.browser, env.server, op, '/admin');
   try {
     await page.waitForLoadState('networkidle');
     await page.waitForTimeout(500);

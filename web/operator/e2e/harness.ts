@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../../..');
@@ -218,9 +219,13 @@ export function launchBrowser(): Promise<Browser> {
  * A fresh browser context signed in as `account` (cookies set from an API login, so only the
  * sign-in test goes through the form) with the workspace open. Notifications are granted.
  */
-export async function openWorkspace(browser: Browser, server: Server, account: Account, path = '/'): Promise<{ context: BrowserContext; page: Page }> {
+export async function openWorkspace(
+  browser: Browser, server: Server, account: Account, path = '/',
+  prepare?: (context: BrowserContext) => Promise<void>,
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   await context.grantPermissions(['notifications'], { origin: server.url });
+  if (prepare) await prepare(context);
   const l = await call(server.url, 'POST', '/api/v1/auth/login', { email: account.email, password: account.password });
   if (l.status !== 200) throw new Error('login failed for ' + account.email);
   await context.addCookies([
@@ -334,21 +339,10 @@ export async function stubNotifications(context: BrowserContext): Promise<void> 
  * Like openWorkspace, but the Notification stub is installed before the page loads (and the
  * page is not opened until then). `path` defaults to `/`.
  */
-export async function openWorkspaceWithNotifications(
+export function openWorkspaceWithNotifications(
   browser: Browser, server: Server, account: Account, path = '/',
 ): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  await context.grantPermissions(['notifications'], { origin: server.url });
-  await stubNotifications(context);
-  const l = await call(server.url, 'POST', '/api/v1/auth/login', { email: account.email, password: account.password });
-  if (l.status !== 200) throw new Error('login failed for ' + account.email);
-  await context.addCookies([
-    { name: 'omniline_session', value: l.json.token, url: server.url, httpOnly: true, sameSite: 'Lax' },
-    { name: 'omniline_csrf', value: l.json.csrf_token, url: server.url, sameSite: 'Strict' },
-  ]);
-  const page = await context.newPage();
-  await page.goto(server.url + path);
-  return { context, page };
+  return openWorkspace(browser, server, account, path, stubNotifications);
 }
 
 /** The row of a dialog in the dialog list (listbox "Dialogs", options with data-dialog-id). */
@@ -391,3 +385,60 @@ export const XSS_PAYLOADS = [
   '[img]javascript:window.__xss=1[/img]',
   '{{constructor.constructor(\'window.__xss=1\')()}}',
 ];
+
+/**
+ * Like launchBrowser, but a page on a public-looking origin (shop.test, served by the test's
+ * router) may load from the server on loopback: Chromium's Private Network Access checks would
+ * block that, and they are not what the widget tests are about.
+ */
+export function launchShopBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync',
+      '--disable-features=BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessSendPreflights,' +
+        'PrivateNetworkAccessRespectPreflightResults,LocalNetworkAccessChecks'],
+    headless: true,
+  });
+}
+
+/**
+ * The set-up every test file shares: registers a beforeAll that starts a server (with `opts`,
+ * e.g. `demo`, which also gives the hook 120 s) and launches a browser (`opts.launch`, by
+ * default launchBrowser), and an afterAll that closes both. Read `server` and `browser` from
+ * the returned object inside hooks and tests (they are set once the beforeAll has run); a
+ * file's own beforeAll registered after this call runs after it.
+ */
+export function useServerAndBrowser(
+  opts: ServerOptions & { launch?: () => Promise<Browser> } = {},
+): { readonly server: Server; readonly browser: Browser } {
+  const { launch = launchBrowser, ...serverOptions } = opts;
+  let server: Server | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    server = await startServer(serverOptions);
+    browser = await launch();
+  }, opts.demo ? 120_000 : undefined);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  return {
+    get server() {
+      if (!server) throw new Error('useServerAndBrowser: the server is not started yet (use it in a hook or test)');
+      return server;
+    },
+    get browser() {
+      if (!browser) throw new Error('useServerAndBrowser: the browser is not launched yet (use it in a hook or test)');
+      return browser;
+    },
+  };
+}
+
+/** expect.poll every 100 ms with a default timeout of `defaultTimeout` ms instead of vitest's 1 s. */
+export function pollWithin(defaultTimeout: number) {
+  return <T>(fn: () => T | Promise<T>, timeout = defaultTimeout) => expect.poll(fn, { timeout, interval: 100 });
+}
+
+/** expect.poll with a timeout that fits a live UI (vitest's default is 1 s). */
+export const poll = pollWithin(10_000);

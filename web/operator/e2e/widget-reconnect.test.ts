@@ -3,52 +3,40 @@
 // back, the socket reconnects by itself and resumes, so an operator message sent before the
 // widget reconnected is not lost, and nothing shows twice. Its own file: the restart would
 // disturb other tests.
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM, createEmployee, screenshot, startServer, type Account, type Server } from './harness';
+import { beforeAll, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import {
+  createEmployee, launchShopBrowser, pollWithin, screenshot, useServerAndBrowser, type Account,
+} from './harness';
 
-const poll = <T>(fn: () => T | Promise<T>, timeout = 30_000) => expect.poll(fn, { timeout, interval: 100 });
+const poll = pollWithin(30_000);
 
-let server: Server;
-let browser: Browser;
+// A page on shop.test (served by the router) loads the widget from the server on loopback.
+const env = useServerAndBrowser({ launch: launchShopBrowser });
 let op: Account;
 let channel: any;
 const SHOP = 'http://shop.test';
 
 beforeAll(async () => {
-  server = await startServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync',
-      // shop.test (served by the router) may load from the server on loopback.
-      '--disable-features=BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessSendPreflights,' +
-        'PrivateNetworkAccessRespectPreflightResults,LocalNetworkAccessChecks'],
-    headless: true,
-  });
-  op = await createEmployee(server, 'Rhea Restart');
-  const line = await server.api('POST', '/api/v1/lines', { name: 'Website', queue: [op.id], routing: { mode: 'all' } });
-  channel = await server.api('POST', `/api/v1/lines/${line.id}/channels`, { kind: 'webchat', name: 'Site' });
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  op = await createEmployee(env.server, 'Rhea Restart');
+  const line = await env.server.api('POST', '/api/v1/lines', { name: 'Website', queue: [op.id], routing: { mode: 'all' } });
+  channel = await env.server.api('POST', `/api/v1/lines/${line.id}/channels`, { kind: 'webchat', name: 'Site' });
 });
 
 async function stored(page: Page): Promise<any[]> {
   const token = await page.evaluate((k) => localStorage.getItem(k), `omniline.widget.${channel.id}.token`);
-  const r = await fetch(`${server.url}/api/v1/widget/messages?limit=200`, { headers: { Authorization: 'Bearer ' + token } });
+  const r = await fetch(`${env.server.url}/api/v1/widget/messages?limit=200`, { headers: { Authorization: 'Bearer ' + token } });
   return (await r.json()).items;
 }
 
 test('server crash: queued message delivered once, socket resumes, no operator message lost', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
   context.setDefaultTimeout(30_000);
   await context.route(`${SHOP}/**`, (route) =>
     route.fulfill({
       contentType: 'text/html; charset=utf-8',
       body: `<!doctype html><html><head><meta charset="utf-8"><title>Shop</title></head><body><h1>Shop</h1>
-<script src="${server.url}/widget.js" data-channel="${channel.id}" async></script></body></html>`,
+<script src="${env.server.url}/widget.js" data-channel="${channel.id}" async></script></body></html>`,
     }),
   );
   try {
@@ -61,18 +49,18 @@ test('server crash: queued message delivered once, socket resumes, no operator m
     await box.press('Enter');
     await poll(() => page.locator('[data-omniline-widget] [data-status="sent"]').count()).toBe(1);
     const dialogId = (await stored(page))[0].dialog_id;
-    await server.api('POST', `/api/v1/dialogs/${dialogId}/messages`, { text: 'Live before the crash' }, op);
+    await env.server.api('POST', `/api/v1/dialogs/${dialogId}/messages`, { text: 'Live before the crash' }, op);
     await win.getByText('Live before the crash').waitFor();
 
     // Crash: kill -9, and write while the server is down.
-    const restarted = server.restart();
+    const restarted = env.server.restart();
     await box.fill('Written during the outage');
     await box.press('Enter');
     // The restart is quick, so the "Reconnecting…" / offline banner may or may not get to show.
     const bannerSeen = await win.locator('.ow-banner').waitFor({ state: 'visible', timeout: 4000 }).then(() => true, () => false);
     await restarted;
     // The server is back; the widget may still be waiting to reconnect. The operator writes now.
-    await server.api('POST', `/api/v1/dialogs/${dialogId}/messages`, { text: 'Sent while you were away' }, op);
+    await env.server.api('POST', `/api/v1/dialogs/${dialogId}/messages`, { text: 'Sent while you were away' }, op);
 
     await win.getByText('Sent while you were away').waitFor();
     await poll(async () => (await stored(page)).filter((m) => m.text === 'Written during the outage').length).toBe(1);
@@ -80,7 +68,7 @@ test('server crash: queued message delivered once, socket resumes, no operator m
     await win.locator('.ow-banner').waitFor({ state: 'hidden' });
 
     // Live again, and every message shows exactly once.
-    await server.api('POST', `/api/v1/dialogs/${dialogId}/messages`, { text: 'Live after the crash' }, op);
+    await env.server.api('POST', `/api/v1/dialogs/${dialogId}/messages`, { text: 'Live after the crash' }, op);
     await win.getByText('Live after the crash').waitFor();
     const shown = await page.locator('[data-omniline-widget] .ow-msg[data-message-id] .ow-bubble').allTextContents();
     // (The queued message and the operator's may be stored in either order.)

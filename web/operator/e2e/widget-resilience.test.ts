@@ -2,42 +2,26 @@
 // exactly once, a lost answer is not stored twice, a refused message can be retried, a hostile
 // host page cannot restyle the widget, markup in messages stays text both ways, the channel's
 // appearance and pre-chat form apply, and the /demo page embeds the widget.
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM, createEmployee, screenshot, startServer, XSS_PAYLOADS, type Account, type Server } from './harness';
+import { beforeAll, expect, test } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import {
+  XSS_PAYLOADS, createEmployee, launchShopBrowser, pollWithin, screenshot, useServerAndBrowser, type Account,
+} from './harness';
 
-const poll = <T>(fn: () => T | Promise<T>, timeout = 15_000) => expect.poll(fn, { timeout, interval: 100 });
+const poll = pollWithin(15_000);
 
-let server: Server;
-let browser: Browser;
+// A page on shop.test (served by the router) loads the widget from the server on loopback.
+const env = useServerAndBrowser({ launch: launchShopBrowser });
 let op: Account;
 let channel: any;
 
 const SHOP = 'http://shop.test';
 
-/** The harness's browser, but letting shop.test load from the server on loopback (Private Network Access). */
-function launchShopBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync',
-      '--disable-features=BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessSendPreflights,' +
-        'PrivateNetworkAccessRespectPreflightResults,LocalNetworkAccessChecks'],
-    headless: true,
-  });
-}
-
 beforeAll(async () => {
-  server = await startServer();
-  browser = await launchShopBrowser();
-  op = await createEmployee(server, 'Oscar Operator');
-  const line = await server.api('POST', '/api/v1/lines', { name: 'Website', queue: [op.id], routing: { mode: 'all' } });
-  channel = await server.api('POST', `/api/v1/lines/${line.id}/channels`, { kind: 'webchat', name: 'Site' });
-  await server.api('PATCH', `/api/v1/channels/${channel.id}`, { allowed_origins: ['http://shop.test'] });
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  op = await createEmployee(env.server, 'Oscar Operator');
+  const line = await env.server.api('POST', '/api/v1/lines', { name: 'Website', queue: [op.id], routing: { mode: 'all' } });
+  channel = await env.server.api('POST', `/api/v1/lines/${line.id}/channels`, { kind: 'webchat', name: 'Site' });
+  await env.server.api('PATCH', `/api/v1/channels/${channel.id}`, { allowed_origins: ['http://shop.test'] });
 });
 
 // A host page that tries its best to restyle everything, the widget included.
@@ -56,11 +40,11 @@ function shopPage(head = '', channelId = channel.id): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">${head}</head>
 <body><h1>Welcome to the shop</h1><p>Products and things.</p>
-<script src="${server.url}/widget.js" data-channel="${channelId}" async></script></body></html>`;
+<script src="${env.server.url}/widget.js" data-channel="${channelId}" async></script></body></html>`;
 }
 
 async function newShopContext(viewport = { width: 1280, height: 800 }): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport });
+  const context = await env.browser.newContext({ viewport });
   context.setDefaultTimeout(15_000);
   await context.route(`${SHOP}/**`, (route) => {
     const url = new URL(route.request().url());
@@ -101,7 +85,7 @@ function visitorToken(page: Page, channelId = channel.id): Promise<string | null
 async function storedForVisitor(page: Page, channelId = channel.id): Promise<any[]> {
   const token = await visitorToken(page, channelId);
   if (!token) return [];
-  const r = await fetch(`${server.url}/api/v1/widget/messages?limit=200`, { headers: { Authorization: 'Bearer ' + token } });
+  const r = await fetch(`${env.server.url}/api/v1/widget/messages?limit=200`, { headers: { Authorization: 'Bearer ' + token } });
   return (await r.json()).items;
 }
 
@@ -168,7 +152,7 @@ test('a lost answer is retried with the same client id and stored once; a refuse
 
     // The server stores the message but the answer never reaches the browser.
     let lost = 0;
-    await page.route(`${server.url}/api/v1/widget/messages`, async (route) => {
+    await page.route(`${env.server.url}/api/v1/widget/messages`, async (route) => {
       if (route.request().method() === 'POST' && lost === 0) {
         lost++;
         await route.fetch(); // reaches the server...
@@ -181,11 +165,11 @@ test('a lost answer is retried with the same client id and stored once; a refuse
     await poll(() => page.locator('[data-omniline-widget] .ow-me[data-status="sent"]').count(), 20_000).toBe(2);
     const texts = (await storedForVisitor(page)).map((m) => m.text);
     expect(texts.filter((t) => t === 'Answer lost on the way').length).toBe(1);
-    await page.unroute(`${server.url}/api/v1/widget/messages`);
+    await page.unroute(`${env.server.url}/api/v1/widget/messages`);
 
     // A 4xx (here: the server refuses the message) marks it failed with a Retry button.
     let refuse = true;
-    await page.route(`${server.url}/api/v1/widget/messages`, (route) => {
+    await page.route(`${env.server.url}/api/v1/widget/messages`, (route) => {
       if (route.request().method() === 'POST' && refuse) {
         return route.fulfill({
           status: 400, contentType: 'application/json', headers: { 'Access-Control-Allow-Origin': SHOP },
@@ -264,15 +248,15 @@ test('a hostile host page does not change the widget', async () => {
 });
 
 test('a strict Content-Security-Policy on the host page (no inline styles) still gets a styled, working widget', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
   context.setDefaultTimeout(15_000);
-  const ws = server.url.replace('http', 'ws');
+  const ws = env.server.url.replace('http', 'ws');
   await context.route(`${SHOP}/**`, (route) =>
     route.fulfill({
       contentType: 'text/html; charset=utf-8',
       headers: {
         'Content-Security-Policy':
-          `default-src 'none'; script-src ${server.url}; connect-src ${server.url} ${ws}; style-src 'none'; img-src 'none'`,
+          `default-src 'none'; script-src ${env.server.url}; connect-src ${env.server.url} ${ws}; style-src 'none'; img-src 'none'`,
       },
       body: shopPage(),
     }),
@@ -307,7 +291,7 @@ test('markup in operator and visitor messages shows as text', async () => {
     for (const p of XSS_PAYLOADS) await say(page, p);
     await poll(() => page.locator('[data-omniline-widget] .ow-me[data-status="sent"]').count(), 20_000).toBe(XSS_PAYLOADS.length);
     const dialogId = await dialogOfVisitor(page);
-    for (const p of XSS_PAYLOADS) await server.api('POST', `/api/v1/dialogs/${dialogId}/messages`, { text: p }, op);
+    for (const p of XSS_PAYLOADS) await env.server.api('POST', `/api/v1/dialogs/${dialogId}/messages`, { text: p }, op);
     await poll(() => page.locator('[data-omniline-widget] .ow-op[data-message-id]').count()).toBe(XSS_PAYLOADS.length);
 
     const report = await page.evaluate(() => {
@@ -345,22 +329,22 @@ test('markup in operator and visitor messages shows as text', async () => {
 
 test("the channel's appearance, pre-chat form and consent; hidden operators show as Support", async () => {
   // Its own line (operators hidden) and channel, so the required form does not affect the other tests.
-  const line2 = await server.api('POST', '/api/v1/lines', { name: 'Hidden ops', queue: [op.id], routing: { mode: 'all' } });
-  const ch2 = await server.api('POST', `/api/v1/lines/${line2.id}/channels`, { kind: 'webchat', name: 'Acme site' });
+  const line2 = await env.server.api('POST', '/api/v1/lines', { name: 'Hidden ops', queue: [op.id], routing: { mode: 'all' } });
+  const ch2 = await env.server.api('POST', `/api/v1/lines/${line2.id}/channels`, { kind: 'webchat', name: 'Acme site' });
   const widget = {
     title: 'Talk to Acme', greeting: 'Hi! Ask us [b]anything[/b] <b>about bikes</b>.', color: '#16a34a', position: 'left',
     prechat_fields: ['name', 'email'], prechat_required: true, consent_required: true,
     consent_text: 'I agree to the <privacy policy>.',
   };
   const context = await newShopContext();
-  const probe = await fetch(`${server.url}/api/v1/widget/channels/${ch2.id}/config`);
+  const probe = await fetch(`${env.server.url}/api/v1/widget/channels/${ch2.id}/config`);
   const realSettings = probe.status === 200;
   if (realSettings) {
-    await server.api('PATCH', `/api/v1/channels/${ch2.id}`, { widget });
-    await server.api('PATCH', `/api/v1/lines/${line2.id}`, { show_operator: false });
+    await env.server.api('PATCH', `/api/v1/channels/${ch2.id}`, { widget });
+    await env.server.api('PATCH', `/api/v1/lines/${line2.id}`, { show_operator: false });
   } else {
     // A server without widget settings: serve them as a newer server would.
-    await context.route(`${server.url}/api/v1/widget/channels/${ch2.id}/config`, (route) =>
+    await context.route(`${env.server.url}/api/v1/widget/channels/${ch2.id}/config`, (route) =>
       route.fulfill({
         status: 200, contentType: 'application/json', headers: { 'Access-Control-Allow-Origin': SHOP },
         body: JSON.stringify({ channel: { id: ch2.id, name: 'Acme site' }, widget, show_operator: false }),
@@ -403,11 +387,11 @@ test("the channel's appearance, pre-chat form and consent; hidden operators show
     await box.waitFor();
     await say(page, 'Hello from Petra');
     const dialogId = await dialogOfVisitor(page, ch2.id);
-    const dialog = await server.api('GET', `/api/v1/dialogs/${dialogId}`, undefined, op);
+    const dialog = await env.server.api('GET', `/api/v1/dialogs/${dialogId}`, undefined, op);
     expect(JSON.stringify(dialog)).toContain('Petra Pedal');
 
     // With show_operator false, operators are "Support".
-    await server.api('POST', `/api/v1/dialogs/${dialogId}/messages`, { text: 'Hello Petra!' }, op);
+    await env.server.api('POST', `/api/v1/dialogs/${dialogId}/messages`, { text: 'Hello Petra!' }, op);
     const reply = page.locator('[data-omniline-widget] .ow-op[data-message-id]');
     await reply.waitFor();
     expect(await reply.locator('.ow-author').textContent()).toBe('Support');
@@ -423,7 +407,7 @@ test("the channel's appearance, pre-chat form and consent; hidden operators show
 });
 
 test('/demo embeds the widget on a sample page', async (ctx) => {
-  const r = await fetch(server.url + '/demo');
+  const r = await fetch(env.server.url + '/demo');
   const html = await r.text();
   if (!html.includes('data-channel=')) {
     // This server does not serve the demo page yet (it falls back to the operator app).
@@ -434,8 +418,8 @@ test('/demo embeds the widget on a sample page', async (ctx) => {
   expect(html).toContain(`data-channel="${channel.id}"`); // the first website chat channel
   expect(html).toContain('Acme Bikes');
   // The demo page is on the server's own origin: the channel must allow it too.
-  await server.api('PATCH', `/api/v1/channels/${channel.id}`, { allowed_origins: ['http://shop.test', server.url] });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await env.server.api('PATCH', `/api/v1/channels/${channel.id}`, { allowed_origins: ['http://shop.test', env.server.url] });
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
   try {
     const page = await context.newPage();
     const errors: string[] = [];
@@ -446,7 +430,7 @@ test('/demo embeds the widget on a sample page', async (ctx) => {
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(m.text());
     });
-    await page.goto(server.url + '/demo');
+    await page.goto(env.server.url + '/demo');
     await toggle(page).click();
     await chatWindow(page).waitFor();
     await say(page, 'Hello from the demo page');

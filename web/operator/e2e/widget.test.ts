@@ -5,60 +5,39 @@
 //
 // The host page is a cross-origin page at http://shop.test served by Playwright's router, the
 // way a company would embed the snippet; the channel allows that origin.
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { beforeAll, expect, test } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
 import {
-  CHROMIUM, createEmployee, openWorkspace, screenshot, startServer, unnamedControls, type Account, type Server,
+  createEmployee, launchShopBrowser, openWorkspace, pollWithin, screenshot, unnamedControls,
+  useServerAndBrowser, type Account,
 } from './harness';
 
-const poll = <T>(fn: () => T | Promise<T>, timeout = 15_000) => expect.poll(fn, { timeout, interval: 100 });
+const poll = pollWithin(15_000);
 
-let server: Server;
-let browser: Browser;
+// A page on shop.test (served by the router) loads the widget from the server on loopback.
+const env = useServerAndBrowser({ launch: launchShopBrowser });
 let op: Account;
 let line: any;
 let channel: any;
 
 beforeAll(async () => {
-  server = await startServer();
-  browser = await launchShopBrowser();
-  op = await createEmployee(server, 'Olivia Operator');
-  line = await server.api('POST', '/api/v1/lines', { name: 'Website', queue: [op.id], routing: { mode: 'all' } });
-  channel = await server.api('POST', `/api/v1/lines/${line.id}/channels`, { kind: 'webchat', name: 'Site' });
-  await server.api('PATCH', `/api/v1/channels/${channel.id}`, { allowed_origins: ['http://shop.test'] });
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  op = await createEmployee(env.server, 'Olivia Operator');
+  line = await env.server.api('POST', '/api/v1/lines', { name: 'Website', queue: [op.id], routing: { mode: 'all' } });
+  channel = await env.server.api('POST', `/api/v1/lines/${line.id}/channels`, { kind: 'webchat', name: 'Site' });
+  await env.server.api('PATCH', `/api/v1/channels/${channel.id}`, { allowed_origins: ['http://shop.test'] });
 });
 
 const SHOP = 'http://shop.test';
-
-/**
- * Like the harness's launchBrowser, but a page on a public-looking origin (shop.test, served
- * by the router) may load from the server on loopback: Chromium's Private Network Access
- * checks would block that, and they are not what these tests are about.
- */
-function launchShopBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync',
-      '--disable-features=BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessSendPreflights,' +
-        'PrivateNetworkAccessRespectPreflightResults,LocalNetworkAccessChecks'],
-    headless: true,
-  });
-}
 
 function shopPage(channelId: number, extraHead = ''): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">${extraHead}</head>
 <body><h1>Welcome to the shop</h1><p>Products and things.</p>
-<script src="${server.url}/widget.js" data-channel="${channelId}" async></script></body></html>`;
+<script src="${env.server.url}/widget.js" data-channel="${channelId}" async></script></body></html>`;
 }
 
 async function newShopContext(viewport = { width: 1280, height: 800 }): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport });
+  const context = await env.browser.newContext({ viewport });
   context.setDefaultTimeout(15_000);
   await context.route(`${SHOP}/**`, (route) =>
     route.fulfill({ contentType: 'text/html; charset=utf-8', body: shopPage(channel.id) }),
@@ -89,7 +68,7 @@ async function dialogOfVisitor(page: Page): Promise<number> {
   await poll(async () => {
     const token = await visitorToken(page);
     if (!token) return 0;
-    const r = await fetch(`${server.url}/api/v1/widget/messages`, { headers: { Authorization: 'Bearer ' + token } });
+    const r = await fetch(`${env.server.url}/api/v1/widget/messages`, { headers: { Authorization: 'Bearer ' + token } });
     const j = await r.json();
     id = j.items?.[0]?.dialog_id ?? 0;
     return id;
@@ -98,7 +77,7 @@ async function dialogOfVisitor(page: Page): Promise<number> {
 }
 
 async function staffTexts(dialogId: number): Promise<string[]> {
-  const page = await server.api('GET', `/api/v1/dialogs/${dialogId}/messages?limit=200`, undefined, op);
+  const page = await env.server.api('GET', `/api/v1/dialogs/${dialogId}/messages?limit=200`, undefined, op);
   return page.items.filter((m: any) => !m.hidden && !m.system).map((m: any) => m.text);
 }
 
@@ -131,9 +110,9 @@ test('round trip both ways, typing, read receipts, keyboard and screenshots', as
     // The operator sees it over the API and answers.
     const dialog = { id: await dialogOfVisitor(page) };
     await poll(() => staffTexts(dialog.id)).toEqual(['Hello, do you have the Metro 3 in blue?']);
-    await server.api('POST', `/api/v1/dialogs/${dialog.id}/typing`, {}, op);
+    await env.server.api('POST', `/api/v1/dialogs/${dialog.id}/typing`, {}, op);
     await win.getByText('Olivia Operator is typing…').waitFor();
-    await server.api('POST', `/api/v1/dialogs/${dialog.id}/messages`, { text: 'Yes! [b]Two[/b] left in stock.' }, op);
+    await env.server.api('POST', `/api/v1/dialogs/${dialog.id}/messages`, { text: 'Yes! [b]Two[/b] left in stock.' }, op);
     const reply = log(page).locator('.ow-op[data-message-id]');
     await reply.waitFor();
     expect(await reply.locator('.ow-bubble').textContent()).toBe('Yes! Two left in stock.');
@@ -144,14 +123,14 @@ test('round trip both ways, typing, read receipts, keyboard and screenshots', as
 
     // The operator reads the visitor's message: a read receipt.
     const myId = Number(await mine.getAttribute('data-message-id'));
-    await server.api('POST', `/api/v1/dialogs/${dialog.id}/read`, { message_id: myId }, op);
+    await env.server.api('POST', `/api/v1/dialogs/${dialog.id}/read`, { message_id: myId }, op);
     await poll(() => mine.getAttribute('data-status')).toBe('read');
     expect(await mine.locator('.ow-status').textContent()).toBe('Read');
 
     // The open, visible window told the server that the visitor read the reply.
-    const staffView = await server.api('GET', `/api/v1/dialogs/${dialog.id}`, undefined, op);
+    const staffView = await env.server.api('GET', `/api/v1/dialogs/${dialog.id}`, undefined, op);
     const replyId = Number(await reply.getAttribute('data-message-id'));
-    if ('customer_read_id' in staffView) await poll(async () => (await server.api('GET', `/api/v1/dialogs/${dialog.id}`, undefined, op)).customer_read_id).toBe(replyId);
+    if ('customer_read_id' in staffView) await poll(async () => (await env.server.api('GET', `/api/v1/dialogs/${dialog.id}`, undefined, op)).customer_read_id).toBe(replyId);
 
     // Enter sends, Shift+Enter is a new line.
     await box.focus();
@@ -169,7 +148,7 @@ test('round trip both ways, typing, read receipts, keyboard and screenshots', as
     expect(await unnamedControls(page, '[data-omniline-widget]')).toEqual([]);
 
     // The visitor types: the operator's workspace shows it (typing goes out at most every 3 s).
-    const ws = await openWorkspace(browser, server, op, `/dialogs/${dialog.id}`);
+    const ws = await openWorkspace(env.browser, env.server, op, `/dialogs/${dialog.id}`);
     try {
       await ws.page.getByText('Line one', { exact: false }).first().waitFor();
       await box.focus();
@@ -230,7 +209,7 @@ test('reload keeps the conversation; two tabs stay in sync; unread badge', async
 
     const dialogId = await dialogOfVisitor(a);
     await poll(() => staffTexts(dialogId)).toEqual(['First from tab A', 'Second, from tab B']);
-    await server.api('POST', `/api/v1/dialogs/${dialogId}/messages`, { text: 'Both tabs should see this' }, op);
+    await env.server.api('POST', `/api/v1/dialogs/${dialogId}/messages`, { text: 'Both tabs should see this' }, op);
     await log(a).getByText('Both tabs should see this').waitFor();
     await log(b).getByText('Both tabs should see this').waitFor();
     for (const p of [a, b]) {
@@ -242,8 +221,8 @@ test('reload keeps the conversation; two tabs stay in sync; unread badge', async
     // Closing in one tab closes in the other; the badge counts operator messages since.
     await toggle(a).click();
     await chatWindow(b).waitFor({ state: 'hidden' });
-    await server.api('POST', `/api/v1/dialogs/${dialogId}/messages`, { text: 'Unread one' }, op);
-    await server.api('POST', `/api/v1/dialogs/${dialogId}/messages`, { text: 'Unread two' }, op);
+    await env.server.api('POST', `/api/v1/dialogs/${dialogId}/messages`, { text: 'Unread one' }, op);
+    await env.server.api('POST', `/api/v1/dialogs/${dialogId}/messages`, { text: 'Unread two' }, op);
     const badge = a.locator('[data-omniline-widget] .ow-badge');
     await poll(() => badge.textContent()).toBe('2');
     expect(await badge.isVisible()).toBe(true);
@@ -271,7 +250,7 @@ test('a long conversation loads the newest page first and older ones on demand',
     await chatWindow(page).getByRole('textbox', { name: 'Message' }).press('Enter');
     const dialogId = await dialogOfVisitor(page);
     for (let i = 1; i <= 60; i++) {
-      await server.api('POST', `/api/v1/dialogs/${dialogId}/messages`, { text: `Fact number ${i}` }, op);
+      await env.server.api('POST', `/api/v1/dialogs/${dialogId}/messages`, { text: `Fact number ${i}` }, op);
     }
     await log(page).getByText('Fact number 60', { exact: true }).waitFor();
     await page.reload();
@@ -310,8 +289,8 @@ test('phone: the window is full screen at 360 px and the operator name shows', a
     const png = Buffer.from(
       'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
     await context.route('http://avatars.test/**', (route) => route.fulfill({ contentType: 'image/png', body: png }));
-    await server.api('PATCH', '/api/v1/me', { avatar_url: 'http://avatars.test/olivia.png' }, op);
-    await server.api('POST', `/api/v1/dialogs/${dialog.id}/messages`, { text: 'Hello on the small screen! A longer answer that has to wrap over several lines on a phone.' }, op);
+    await env.server.api('PATCH', '/api/v1/me', { avatar_url: 'http://avatars.test/olivia.png' }, op);
+    await env.server.api('POST', `/api/v1/dialogs/${dialog.id}/messages`, { text: 'Hello on the small screen! A longer answer that has to wrap over several lines on a phone.' }, op);
     await log(page).getByText('Hello on the small screen!', { exact: false }).waitFor();
     const avatar = log(page).locator('.ow-op .ow-avatar img');
     const hasAvatar = await avatar.count();

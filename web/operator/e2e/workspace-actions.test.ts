@@ -2,35 +2,23 @@
 // arrive live), take over, pin, hidden messages (never shown to the customer), close and
 // spam, and the history across sessions. One server and one browser for the file; each test
 // has its own line, employees and customers, so the tests do not depend on each other.
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
 import {
-  createEmployee, createLine, createWebchatChannel, customerSays, dialogMessages, dialogRow, launchBrowser,
-  messageById, messageLog, openWorkspace, screenshot, startServer, widgetMessages, widgetSay, widgetStart,
-  type Account, type Server,
+  createEmployee, createLine, createWebchatChannel, customerSays, dialogMessages, dialogRow, messageById,
+  messageLog, openWorkspace, poll, screenshot, useServerAndBrowser, widgetMessages, widgetSay, widgetStart,
+  type Account,
 } from './harness';
 
-/** expect.poll with a timeout that fits a live UI (vitest's default is 1 s). */
-const poll = <T>(fn: () => T | Promise<T>, timeout = 10_000) => expect.poll(fn, { timeout, interval: 100 });
-
-let server: Server;
-let browser: Browser;
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 async function open(account: Account, path = '/') {
-  const w = await openWorkspace(browser, server, account, path);
+  const w = await openWorkspace(env.browser, env.server, account, path);
   w.context.setDefaultTimeout(15_000);
   return w;
 }
 
-const dialog = (id: number, as?: Account) => server.api('GET', `/api/v1/dialogs/${id}`, undefined, as);
+const dialog = (id: number, as?: Account) => env.server.api('GET', `/api/v1/dialogs/${id}`, undefined, as);
 
 /** Opens the open dialog's "More actions" menu and picks `item`. */
 async function moreAction(page: Page, item: string) {
@@ -48,9 +36,9 @@ async function reply(page: Page, text: string) {
 }
 
 test('answer: the dialog moves to My dialogs and a reply sent with Enter reaches the customer', async () => {
-  const op = await createEmployee(server, 'Anna Answer');
-  const { channel } = await createLine(server, 'Answer line', [op.id]);
-  const r = await customerSays(server, channel, { id: 'ans-1', name: 'Arthur Asks' }, 'Where is my parcel?');
+  const op = await createEmployee(env.server, 'Anna Answer');
+  const { channel } = await createLine(env.server, 'Answer line', [op.id]);
+  const r = await customerSays(env.server, channel, { id: 'ans-1', name: 'Arthur Asks' }, 'Where is my parcel?');
   const { context, page } = await open(op);
   try {
     await dialogRow(page, r.dialog_id).click();
@@ -71,7 +59,7 @@ test('answer: the dialog moves to My dialogs and a reply sent with Enter reaches
     await dialogRow(page, r.dialog_id).waitFor();
 
     await reply(page, 'It left our warehouse today.');
-    await poll(async () => (await dialogMessages(server, r.dialog_id)).filter(
+    await poll(async () => (await dialogMessages(env.server, r.dialog_id)).filter(
       (m) => m.author.kind === 'operator' && m.text === 'It left our warehouse today.' && !m.hidden).length).toBe(1);
     const log = messageLog(page);
     await poll(() => log.locator('[data-author-kind="operator"]').filter({ hasText: 'It left our warehouse today.' }).count()).toBe(1);
@@ -83,11 +71,11 @@ test('answer: the dialog moves to My dialogs and a reply sent with Enter reaches
 });
 
 test('forward to a second operator, who sees it arrive live in another browser', async () => {
-  const first = await createEmployee(server, 'Fiona Forward');
-  const second = await createEmployee(server, 'Felix Receiver');
-  const { channel } = await createLine(server, 'Forward line', [first.id]);
-  const r = await customerSays(server, channel, { id: 'fwd-1', name: 'Frank Customer' }, 'Please pass me on');
-  await server.api('POST', `/api/v1/dialogs/${r.dialog_id}/answer`, {}, first);
+  const first = await createEmployee(env.server, 'Fiona Forward');
+  const second = await createEmployee(env.server, 'Felix Receiver');
+  const { channel } = await createLine(env.server, 'Forward line', [first.id]);
+  const r = await customerSays(env.server, channel, { id: 'fwd-1', name: 'Frank Customer' }, 'Please pass me on');
+  await env.server.api('POST', `/api/v1/dialogs/${r.dialog_id}/answer`, {}, first);
   const a = await open(first, `/dialogs/${r.dialog_id}`);
   const b = await open(second);
   try {
@@ -123,12 +111,12 @@ test('forward to a second operator, who sees it arrive live in another browser',
 });
 
 test('take over: a supervisor takes over a dialog an operator answered', async () => {
-  const op = await createEmployee(server, 'Olaf Operator');
-  const sup = await createEmployee(server, 'Sara Supervisor', 'supervisor');
-  const { channel } = await createLine(server, 'Takeover line', [op.id]);
-  const r = await customerSays(server, channel, { id: 'to-1', name: 'Tom Customer' }, 'I want a manager');
-  await server.api('POST', `/api/v1/dialogs/${r.dialog_id}/answer`, {}, op);
-  await server.api('POST', `/api/v1/dialogs/${r.dialog_id}/messages`, { text: 'Let me check' }, op);
+  const op = await createEmployee(env.server, 'Olaf Operator');
+  const sup = await createEmployee(env.server, 'Sara Supervisor', 'supervisor');
+  const { channel } = await createLine(env.server, 'Takeover line', [op.id]);
+  const r = await customerSays(env.server, channel, { id: 'to-1', name: 'Tom Customer' }, 'I want a manager');
+  await env.server.api('POST', `/api/v1/dialogs/${r.dialog_id}/answer`, {}, op);
+  await env.server.api('POST', `/api/v1/dialogs/${r.dialog_id}/messages`, { text: 'Let me check' }, op);
   const { context, page } = await open(sup, `/dialogs/${r.dialog_id}`);
   try {
     await messageLog(page).getByText('Let me check').waitFor();
@@ -145,10 +133,10 @@ test('take over: a supervisor takes over a dialog an operator answered', async (
 });
 
 test('pin to me and unpin', async () => {
-  const op = await createEmployee(server, 'Pia Pinner');
-  const { channel } = await createLine(server, 'Pin line', [op.id]);
-  const r = await customerSays(server, channel, { id: 'pin-1', name: 'Paul Regular' }, 'Keep me with you');
-  await server.api('POST', `/api/v1/dialogs/${r.dialog_id}/answer`, {}, op);
+  const op = await createEmployee(env.server, 'Pia Pinner');
+  const { channel } = await createLine(env.server, 'Pin line', [op.id]);
+  const r = await customerSays(env.server, channel, { id: 'pin-1', name: 'Paul Regular' }, 'Keep me with you');
+  await env.server.api('POST', `/api/v1/dialogs/${r.dialog_id}/answer`, {}, op);
   const { context, page } = await open(op, `/dialogs/${r.dialog_id}`);
   try {
     await messageLog(page).getByText('Keep me with you').waitFor();
@@ -168,31 +156,31 @@ test('pin to me and unpin', async () => {
 });
 
 test('a hidden message is greyed for staff and never reaches the customer', async () => {
-  const op = await createEmployee(server, 'Hugo Hidden');
-  const { line } = await createLine(server, 'Hidden line', [op.id]);
-  const web = await createWebchatChannel(server, line.id);
-  const visitor = await widgetStart(server, web.id, 'Helga Visitor');
-  const first = await widgetSay(server, visitor, 'Can you check my order?');
+  const op = await createEmployee(env.server, 'Hugo Hidden');
+  const { line } = await createLine(env.server, 'Hidden line', [op.id]);
+  const web = await createWebchatChannel(env.server, line.id);
+  const visitor = await widgetStart(env.server, web.id, 'Helga Visitor');
+  const first = await widgetSay(env.server, visitor, 'Can you check my order?');
   const dialogId: number = first.dialog_id;
-  await server.api('POST', `/api/v1/dialogs/${dialogId}/answer`, {}, op);
+  await env.server.api('POST', `/api/v1/dialogs/${dialogId}/answer`, {}, op);
   const { context, page } = await open(op, `/dialogs/${dialogId}`);
   try {
     await messageLog(page).getByText('Can you check my order?').waitFor();
     const hiddenBox = page.getByRole('checkbox', { name: 'Hidden message' });
     await hiddenBox.check();
     await reply(page, 'Note for colleagues: VIP customer');
-    await poll(async () => (await dialogMessages(server, dialogId)).filter(
+    await poll(async () => (await dialogMessages(env.server, dialogId)).filter(
       (m) => m.text === 'Note for colleagues: VIP customer').map((m) => m.hidden)).toEqual([true]);
-    const note = (await dialogMessages(server, dialogId)).find((m) => m.text === 'Note for colleagues: VIP customer');
+    const note = (await dialogMessages(env.server, dialogId)).find((m) => m.text === 'Note for colleagues: VIP customer');
     await messageById(page, note.id).waitFor();
     expect(await messageById(page, note.id).getAttribute('data-hidden')).toBe('true');
 
     // A public message for comparison.
     if (await hiddenBox.isChecked()) await hiddenBox.uncheck();
     await reply(page, 'We are on it!');
-    await poll(async () => (await dialogMessages(server, dialogId)).filter(
+    await poll(async () => (await dialogMessages(env.server, dialogId)).filter(
       (m) => m.text === 'We are on it!').map((m) => m.hidden)).toEqual([false]);
-    const pub = (await dialogMessages(server, dialogId)).find((m) => m.text === 'We are on it!');
+    const pub = (await dialogMessages(env.server, dialogId)).find((m) => m.text === 'We are on it!');
     await messageById(page, pub.id).waitFor();
     expect(await messageById(page, pub.id).getAttribute('data-hidden')).not.toBe('true');
     // Greyed: the hidden one looks different from a public operator message.
@@ -205,7 +193,7 @@ test('a hidden message is greyed for staff and never reaches the customer', asyn
     await screenshot(page, 'actions-hidden-message');
 
     // The customer sees the public reply and not the note.
-    const seen = await widgetMessages(server, visitor);
+    const seen = await widgetMessages(env.server, visitor);
     const texts = seen.map((m) => m.text);
     expect(texts).toContain('We are on it!');
     expect(texts).toContain('Can you check my order?');
@@ -216,11 +204,11 @@ test('a hidden message is greyed for staff and never reaches the customer', asyn
 });
 
 test('close a dialog; mark another as spam', async () => {
-  const op = await createEmployee(server, 'Carla Closer');
-  const { channel } = await createLine(server, 'Close line', [op.id]);
-  const done = await customerSays(server, channel, { id: 'cl-1', name: 'Chris Done' }, 'Thanks, that is all');
-  const spam = await customerSays(server, channel, { id: 'cl-2', name: 'Cheap Pills' }, 'BUY CHEAP PILLS NOW');
-  await server.api('POST', `/api/v1/dialogs/${done.dialog_id}/answer`, {}, op);
+  const op = await createEmployee(env.server, 'Carla Closer');
+  const { channel } = await createLine(env.server, 'Close line', [op.id]);
+  const done = await customerSays(env.server, channel, { id: 'cl-1', name: 'Chris Done' }, 'Thanks, that is all');
+  const spam = await customerSays(env.server, channel, { id: 'cl-2', name: 'Cheap Pills' }, 'BUY CHEAP PILLS NOW');
+  await env.server.api('POST', `/api/v1/dialogs/${done.dialog_id}/answer`, {}, op);
   const { context, page } = await open(op, `/dialogs/${done.dialog_id}`);
   try {
     await messageLog(page).getByText('Thanks, that is all').waitFor();
@@ -248,12 +236,12 @@ test('close a dialog; mark another as spam', async () => {
 });
 
 test('history across two sessions: both sessions in the dialog view and in the history window', async () => {
-  const op = await createEmployee(server, 'Hanna History');
-  const { channel } = await createLine(server, 'History line', [op.id]);
+  const op = await createEmployee(env.server, 'Hanna History');
+  const { channel } = await createLine(env.server, 'History line', [op.id]);
   const user = { id: 'hist-1', name: 'Henry Returning' };
-  const r1 = await customerSays(server, channel, user, 'First visit question');
-  await server.api('POST', `/api/v1/dialogs/${r1.dialog_id}/answer`, {}, op);
-  await server.api('POST', `/api/v1/dialogs/${r1.dialog_id}/messages`, { text: 'First visit answer' }, op);
+  const r1 = await customerSays(env.server, channel, user, 'First visit question');
+  await env.server.api('POST', `/api/v1/dialogs/${r1.dialog_id}/answer`, {}, op);
+  await env.server.api('POST', `/api/v1/dialogs/${r1.dialog_id}/messages`, { text: 'First visit answer' }, op);
   const s1 = (await dialog(r1.dialog_id)).session.id;
   const { context, page } = await open(op, `/dialogs/${r1.dialog_id}`);
   try {
@@ -264,7 +252,7 @@ test('history across two sessions: both sessions in the dialog view and in the h
     // (A customer writing before that is the race covered in workspace-live.)
     await poll(() => page.getByRole('button', { name: 'Close dialog' }).count()).toBe(0);
 
-    const r2 = await customerSays(server, channel, user, 'Second visit question');
+    const r2 = await customerSays(env.server, channel, user, 'Second visit question');
     expect(r2.dialog_id).toBe(r1.dialog_id);
     const s2 = (await dialog(r1.dialog_id)).session.id;
     expect(s2).not.toBe(s1);
@@ -305,13 +293,13 @@ test('history across two sessions: both sessions in the dialog view and in the h
 });
 
 test('rename, invite a colleague, and the message menu: quote, edit, delete', async () => {
-  const op = await createEmployee(server, 'Mona Menu');
-  const colleague = await createEmployee(server, 'Ivo Invited');
-  const { channel } = await createLine(server, 'Menu line', [op.id]);
-  const r = await customerSays(server, channel, { id: 'menu-1', name: 'Mark Menu' }, 'Quote me please');
-  await server.api('POST', `/api/v1/dialogs/${r.dialog_id}/answer`, {}, op);
-  const mine = await server.api('POST', `/api/v1/dialogs/${r.dialog_id}/messages`, { text: 'A typo hre' }, op);
-  const doomed = await server.api('POST', `/api/v1/dialogs/${r.dialog_id}/messages`, { text: 'Sent by mistake' }, op);
+  const op = await createEmployee(env.server, 'Mona Menu');
+  const colleague = await createEmployee(env.server, 'Ivo Invited');
+  const { channel } = await createLine(env.server, 'Menu line', [op.id]);
+  const r = await customerSays(env.server, channel, { id: 'menu-1', name: 'Mark Menu' }, 'Quote me please');
+  await env.server.api('POST', `/api/v1/dialogs/${r.dialog_id}/answer`, {}, op);
+  const mine = await env.server.api('POST', `/api/v1/dialogs/${r.dialog_id}/messages`, { text: 'A typo hre' }, op);
+  const doomed = await env.server.api('POST', `/api/v1/dialogs/${r.dialog_id}/messages`, { text: 'Sent by mistake' }, op);
   const { context, page } = await open(op, `/dialogs/${r.dialog_id}`);
   try {
     await messageLog(page).getByText('Sent by mistake').waitFor();
@@ -329,12 +317,12 @@ test('rename, invite a colleague, and the message menu: quote, edit, delete', as
       .toContain('VIP: Mark');
 
     // Invite: the colleague (not in the line's queue) can then open the dialog.
-    expect((await server.raw('GET', `/api/v1/dialogs/${r.dialog_id}`, undefined, colleague)).status).toBe(404);
+    expect((await env.server.raw('GET', `/api/v1/dialogs/${r.dialog_id}`, undefined, colleague)).status).toBe(404);
     await page.getByRole('button', { name: 'Invite user' }).click();
     const invite = page.getByRole('dialog', { name: 'Invite user' });
     await invite.getByRole('searchbox').fill('Ivo');
     await invite.getByRole('option', { name: /Ivo Invited/ }).click();
-    await poll(async () => (await server.raw('GET', `/api/v1/dialogs/${r.dialog_id}`, undefined, colleague)).status).toBe(200);
+    await poll(async () => (await env.server.raw('GET', `/api/v1/dialogs/${r.dialog_id}`, undefined, colleague)).status).toBe(200);
     await poll(() => invite.count()).toBe(0);
 
     // Quote the customer's message: the reply refers to it.
@@ -346,9 +334,9 @@ test('rename, invite a colleague, and the message menu: quote, edit, delete', as
     await box.press('End');
     await box.pressSequentially(' Sure.');
     await box.press('Enter');
-    await poll(async () => (await dialogMessages(server, r.dialog_id)).filter(
+    await poll(async () => (await dialogMessages(env.server, r.dialog_id)).filter(
       (m) => m.author.kind === 'operator' && m.text.includes('Sure.')).length).toBe(1);
-    const quoting = (await dialogMessages(server, r.dialog_id)).find((m) => m.author.kind === 'operator' && m.text.includes('Sure.'));
+    const quoting = (await dialogMessages(env.server, r.dialog_id)).find((m) => m.author.kind === 'operator' && m.text.includes('Sure.'));
     expect(quoting.reply_to === r.message_id || quoting.text.includes('Quote me please'),
       'the reply refers to the quoted message: ' + JSON.stringify(quoting)).toBe(true);
 
@@ -358,7 +346,7 @@ test('rename, invite a colleague, and the message menu: quote, edit, delete', as
     const edit = messageById(page, mine.id).getByRole('textbox');
     await edit.fill('A typo here');
     await edit.press('Enter');
-    await poll(async () => (await dialogMessages(server, r.dialog_id)).find((m) => m.id === mine.id)?.text).toBe('A typo here');
+    await poll(async () => (await dialogMessages(env.server, r.dialog_id)).find((m) => m.id === mine.id)?.text).toBe('A typo here');
     await poll(() => messageById(page, mine.id).textContent()).toContain('A typo here');
 
     // Delete another, after confirming.
@@ -366,7 +354,7 @@ test('rename, invite a colleague, and the message menu: quote, edit, delete', as
     await page.getByRole('menuitem', { name: 'Delete' }).click();
     const confirm = page.getByRole('dialog', { name: 'Delete message' });
     await confirm.getByRole('button', { name: 'Delete' }).click();
-    await poll(async () => (await dialogMessages(server, r.dialog_id)).find((m) => m.id === doomed.id)?.deleted).toBe(true);
+    await poll(async () => (await dialogMessages(env.server, r.dialog_id)).find((m) => m.id === doomed.id)?.deleted).toBe(true);
     await poll(() => messageById(page, doomed.id).textContent()).not.toContain('Sent by mistake');
     await screenshot(page, 'actions-menu-edit-delete');
   } finally {

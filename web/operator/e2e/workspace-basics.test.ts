@@ -2,33 +2,20 @@
 // message arriving live (list, counters, title, desktop notification) and keyboard use with
 // accessible names. One server and one browser for the file; each test has its own line,
 // operator and customers, so the tests do not depend on each other.
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { expect, test } from 'vitest';
 import {
-  createEmployee, createLine, customerSays, dialogMessages, dialogRow, launchBrowser, messageLog,
-  openWorkspace, openWorkspaceWithNotifications, screenshot, startServer, unnamedControls, type Server,
+  createEmployee, createLine, customerSays, dialogMessages, dialogRow, messageLog, openWorkspace,
+  openWorkspaceWithNotifications, poll, screenshot, unnamedControls, useServerAndBrowser,
 } from './harness';
 
-/** expect.poll with a timeout that fits a live UI (vitest's default is 1 s). */
-const poll = <T>(fn: () => T | Promise<T>, timeout = 10_000) => expect.poll(fn, { timeout, interval: 100 });
-
-let server: Server;
-let browser: Browser;
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 test('sign-in through the form: a wrong password is refused, the right one opens the workspace; sign-out', async () => {
-  const op = await createEmployee(server, 'Sina Signin');
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const op = await createEmployee(env.server, 'Sina Signin');
+  const context = await env.browser.newContext({ viewport: { width: 1400, height: 900 } });
   try {
     const page = await context.newPage();
-    await page.goto(server.url + '/');
+    await page.goto(env.server.url + '/');
     await page.getByLabel('E-mail').fill(op.email);
     await page.getByLabel('Password').fill('not-the-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -53,7 +40,7 @@ test('sign-in through the form: a wrong password is refused, the right one opens
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     await poll(() => page.getByRole('tab', { name: /Unanswered/ }).count()).toBe(0);
     // The server-side session is gone too: the cookie no longer authenticates.
-    const me = await page.request.get(server.url + '/api/v1/me');
+    const me = await page.request.get(env.server.url + '/api/v1/me');
     expect(me.status()).toBe(401);
     await page.reload();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
@@ -64,9 +51,9 @@ test('sign-in through the form: a wrong password is refused, the right one opens
 });
 
 test('a customer message appears live in Unanswered with the counters, the title and a notification', async () => {
-  const op = await createEmployee(server, 'Lena Live');
-  const { channel } = await createLine(server, 'Live line', [op.id]);
-  const { context, page } = await openWorkspaceWithNotifications(browser, server, op);
+  const op = await createEmployee(env.server, 'Lena Live');
+  const { channel } = await createLine(env.server, 'Live line', [op.id]);
+  const { context, page } = await openWorkspaceWithNotifications(env.browser, env.server, op);
   try {
     const tab = page.getByRole('tab', { name: /Unanswered/ });
     await tab.waitFor();
@@ -76,7 +63,7 @@ test('a customer message appears live in Unanswered with the counters, the title
     await page.evaluate(() => ((window as any).__noReload = 'still here'));
     // Let the realtime socket connect before the customer writes (it is opened at start-up);
     // the message must arrive through it either way.
-    const r = await customerSays(server, channel, { id: 'live-1', name: 'Liam Customer' }, 'Hello, is anyone there?');
+    const r = await customerSays(env.server, channel, { id: 'live-1', name: 'Liam Customer' }, 'Hello, is anyone there?');
 
     await dialogRow(page, r.dialog_id).waitFor();
     await poll(() => dialogRow(page, r.dialog_id).textContent()).toContain('Liam Customer');
@@ -90,14 +77,14 @@ test('a customer message appears live in Unanswered with the counters, the title
     await screenshot(page, 'basics-live-unanswered');
 
     // A second customer: the counters follow.
-    const r2 = await customerSays(server, channel, { id: 'live-2', name: 'Mia Customer' }, 'Second question');
+    const r2 = await customerSays(env.server, channel, { id: 'live-2', name: 'Mia Customer' }, 'Second question');
     await dialogRow(page, r2.dialog_id).waitFor();
     await poll(async () => (await page.getByTestId('unanswered-count').textContent())?.trim()).toBe('2');
     await poll(() => page.title()).toBe('(2) Omniline');
     expect(await page.evaluate(() => (window as any).__noReload)).toBe('still here');
     // Unread badges on the rows.
     await poll(async () => (await dialogRow(page, r.dialog_id).getByTestId('unread-count').textContent())?.trim()).toBe('1');
-    await customerSays(server, channel, { id: 'live-1', name: 'Liam Customer' }, 'Hello again?');
+    await customerSays(env.server, channel, { id: 'live-1', name: 'Liam Customer' }, 'Hello again?');
     await poll(async () => (await dialogRow(page, r.dialog_id).getByTestId('unread-count').textContent())?.trim()).toBe('2');
 
     // Search narrows the list to the matching customer.
@@ -114,24 +101,24 @@ test('a customer message appears live in Unanswered with the counters, the title
     expect(await away.getAttribute('aria-checked')).toBe('false');
     await away.click();
     await poll(() => away.getAttribute('aria-checked')).toBe('true');
-    await poll(async () => (await server.api('GET', '/api/v1/me', undefined, op)).away).toBe(true);
+    await poll(async () => (await env.server.api('GET', '/api/v1/me', undefined, op)).away).toBe(true);
     await screenshot(page, 'basics-muted-away');
     await page.reload();
     await page.getByRole('button', { name: 'Unmute sound' }).waitFor();
     await poll(() => page.getByRole('switch', { name: 'Away' }).getAttribute('aria-checked')).toBe('true');
     await page.getByRole('switch', { name: 'Away' }).click();
-    await poll(async () => (await server.api('GET', '/api/v1/me', undefined, op)).away).toBe(false);
+    await poll(async () => (await env.server.api('GET', '/api/v1/me', undefined, op)).away).toBe(false);
   } finally {
     await context.close();
   }
 });
 
 test('keyboard: the list opens a dialog with ArrowDown/Enter, Shift+Enter is a newline and Enter sends; every control is named', async () => {
-  const op = await createEmployee(server, 'Kira Keys');
-  const { channel } = await createLine(server, 'Keyboard line', [op.id]);
-  const a = await customerSays(server, channel, { id: 'kb-1', name: 'Karl First' }, 'First keyboard question');
-  const b = await customerSays(server, channel, { id: 'kb-2', name: 'Kate Second' }, 'Second keyboard question');
-  const { context, page } = await openWorkspace(browser, server, op);
+  const op = await createEmployee(env.server, 'Kira Keys');
+  const { channel } = await createLine(env.server, 'Keyboard line', [op.id]);
+  const a = await customerSays(env.server, channel, { id: 'kb-1', name: 'Karl First' }, 'First keyboard question');
+  const b = await customerSays(env.server, channel, { id: 'kb-2', name: 'Kate Second' }, 'Second keyboard question');
+  const { context, page } = await openWorkspace(env.browser, env.server, op);
   try {
     const list = page.getByRole('listbox', { name: 'Dialogs' });
     await dialogRow(page, a.dialog_id).waitFor();
@@ -158,7 +145,7 @@ test('keyboard: the list opens a dialog with ArrowDown/Enter, Shift+Enter is a n
     expect(await box.inputValue()).toBe('line one\nline two');
     await screenshot(page, 'basics-keyboard-multiline');
     await page.keyboard.press('Enter');
-    await poll(async () => (await dialogMessages(server, opened)).some(
+    await poll(async () => (await dialogMessages(env.server, opened)).some(
       (m) => m.author.kind === 'operator' && m.text === 'line one\nline two' && !m.hidden)).toBe(true);
     await poll(() => box.inputValue()).toBe('');
     await poll(() => messageLog(page).locator('[data-author-kind="operator"]').filter({ hasText: 'line two' }).count()).toBe(1);
@@ -196,11 +183,11 @@ test('keyboard: the list opens a dialog with ArrowDown/Enter, Shift+Enter is a n
 });
 
 test('switching between dialogs shows only the open dialog', async () => {
-  const op = await createEmployee(server, 'Sven Switch');
-  const { channel } = await createLine(server, 'Switch line', [op.id]);
-  const a = await customerSays(server, channel, { id: 'sw-1', name: 'Alma Alpha' }, 'Alpha asks');
-  const b = await customerSays(server, channel, { id: 'sw-2', name: 'Bert Beta' }, 'Beta asks');
-  const { context, page } = await openWorkspace(browser, server, op);
+  const op = await createEmployee(env.server, 'Sven Switch');
+  const { channel } = await createLine(env.server, 'Switch line', [op.id]);
+  const a = await customerSays(env.server, channel, { id: 'sw-1', name: 'Alma Alpha' }, 'Alpha asks');
+  const b = await customerSays(env.server, channel, { id: 'sw-2', name: 'Bert Beta' }, 'Beta asks');
+  const { context, page } = await openWorkspace(env.browser, env.server, op);
   context.setDefaultTimeout(15_000);
   try {
     await dialogRow(page, a.dialog_id).click();

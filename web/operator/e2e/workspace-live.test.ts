@@ -2,34 +2,21 @@
 // offline banner shows, a customer message sent while the workspace is reconnecting is shown
 // once after it reconnects, and live updates carry on. Its own file: the restart would
 // disturb other tests.
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { expect, test } from 'vitest';
 import {
-  createEmployee, createLine, customerSays, dialogRow, launchBrowser, messageLog, openWorkspace, screenshot,
-  startServer, type Server,
+  createEmployee, createLine, customerSays, dialogRow, messageLog, openWorkspace, poll, screenshot,
+  useServerAndBrowser,
 } from './harness';
 
-/** expect.poll with a timeout that fits a live UI (vitest's default is 1 s). */
-const poll = <T>(fn: () => T | Promise<T>, timeout = 10_000) => expect.poll(fn, { timeout, interval: 100 });
-
-let server: Server;
-let browser: Browser;
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 test('connection drop: offline banner, reconnect, nothing lost and nothing doubled', async () => {
-  const op = await createEmployee(server, 'Rita Reconnect');
-  const { channel } = await createLine(server, 'Reconnect line', [op.id]);
+  const op = await createEmployee(env.server, 'Rita Reconnect');
+  const { channel } = await createLine(env.server, 'Reconnect line', [op.id]);
   const user = { id: 'rc-1', name: 'Ronald Patient' };
-  const r = await customerSays(server, channel, user, 'Before the outage');
-  await server.api('POST', `/api/v1/dialogs/${r.dialog_id}/answer`, {}, op);
-  const { context, page } = await openWorkspace(browser, server, op, `/dialogs/${r.dialog_id}`);
+  const r = await customerSays(env.server, channel, user, 'Before the outage');
+  await env.server.api('POST', `/api/v1/dialogs/${r.dialog_id}/answer`, {}, op);
+  const { context, page } = await openWorkspace(env.browser, env.server, op, `/dialogs/${r.dialog_id}`);
   context.setDefaultTimeout(20_000);
   try {
     const log = messageLog(page);
@@ -38,10 +25,10 @@ test('connection drop: offline banner, reconnect, nothing lost and nothing doubl
     // Connected: no banner (absent or hidden).
     await poll(() => banner.isVisible()).toBe(false);
     // A live message first, so we know the socket is up before the crash.
-    await customerSays(server, channel, user, 'Still online');
+    await customerSays(env.server, channel, user, 'Still online');
     await log.getByText('Still online').waitFor();
 
-    const restarted = server.restart();
+    const restarted = env.server.restart();
     restarted.catch(() => {}); // awaited below; keeps a failed restart from being "unhandled" meanwhile
     await banner.waitFor({ state: 'visible' });
     expect(await banner.getAttribute('role')).toBe('status');
@@ -49,8 +36,8 @@ test('connection drop: offline banner, reconnect, nothing lost and nothing doubl
     await restarted;
     // The server is back; the workspace may still be waiting to reconnect. Write now.
     const bannerWhenSent = await banner.isVisible();
-    const during = await customerSays(server, channel, user, 'Written during the outage');
-    const other = await customerSays(server, channel, { id: 'rc-2', name: 'Nora Newcomer' }, 'A new dialog meanwhile');
+    const during = await customerSays(env.server, channel, user, 'Written during the outage');
+    const other = await customerSays(env.server, channel, { id: 'rc-2', name: 'Nora Newcomer' }, 'A new dialog meanwhile');
 
     await banner.waitFor({ state: 'hidden', timeout: 30_000 });
     await log.getByText('Written during the outage').waitFor();
@@ -68,7 +55,7 @@ test('connection drop: offline banner, reconnect, nothing lost and nothing doubl
     await screenshot(page, 'live-reconnected');
 
     // Live again after the reconnect.
-    const after = await customerSays(server, channel, user, 'After the outage');
+    const after = await customerSays(env.server, channel, user, 'After the outage');
     await poll(() => log.locator(`[data-message-id="${after.message_id}"]`).count()).toBe(1);
     const ids = await log.locator('[data-message-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-message-id')));
     expect(new Set(ids).size, 'duplicate message ids in the log: ' + ids.join(',')).toBe(ids.length);
@@ -83,12 +70,12 @@ test('a late answer to an action does not undo newer live updates', async () => 
   // The browser may process an action's HTTP answer after realtime events of later changes
   // (they travel separately). Here the answer to "Close dialog" is held back until the
   // customer has written again (a new session) and the workspace has shown that message.
-  const op = await createEmployee(server, 'Lars Late');
-  const { channel } = await createLine(server, 'Late line', [op.id]);
+  const op = await createEmployee(env.server, 'Lars Late');
+  const { channel } = await createLine(env.server, 'Late line', [op.id]);
   const user = { id: 'late-1', name: 'Lotte Quick' };
-  const r = await customerSays(server, channel, user, 'Thanks, bye');
-  await server.api('POST', `/api/v1/dialogs/${r.dialog_id}/answer`, {}, op);
-  const { context, page } = await openWorkspace(browser, server, op, `/dialogs/${r.dialog_id}`);
+  const r = await customerSays(env.server, channel, user, 'Thanks, bye');
+  await env.server.api('POST', `/api/v1/dialogs/${r.dialog_id}/answer`, {}, op);
+  const { context, page } = await openWorkspace(env.browser, env.server, op, `/dialogs/${r.dialog_id}`);
   context.setDefaultTimeout(15_000);
   try {
     const log = messageLog(page);
@@ -104,10 +91,10 @@ test('a late answer to an action does not undo newer live updates', async () => 
       delivered();
     });
     await page.getByRole('button', { name: 'Close dialog' }).click();
-    await poll(async () => (await server.api('GET', `/api/v1/dialogs/${r.dialog_id}`)).session.status).toBe('closed');
-    const again = await customerSays(server, channel, user, 'Oh, one more thing');
+    await poll(async () => (await env.server.api('GET', `/api/v1/dialogs/${r.dialog_id}`)).session.status).toBe('closed');
+    const again = await customerSays(env.server, channel, user, 'Oh, one more thing');
     await poll(() => log.locator(`[data-message-id="${again.message_id}"]`).count()).toBe(1);
-    const s2 = (await server.api('GET', `/api/v1/dialogs/${r.dialog_id}`)).session.id;
+    const s2 = (await env.server.api('GET', `/api/v1/dialogs/${r.dialog_id}`)).session.id;
     const finished = page.waitForEvent('requestfinished', (req) => req.url().endsWith(`/dialogs/${r.dialog_id}/close`));
     release();
     await answered;

@@ -1,26 +1,14 @@
 // The dialog list at scale: 10,000 dialogs (filled by `omniline demo`) all paged into the
 // All tab by scrolling. The list must stay virtualised (a bounded number of rows in the DOM)
 // and reach the oldest dialog; scroll frame times are printed as figures, not asserted.
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, openWorkspace, screenshot, startServer, type Server } from './harness';
+import { expect, test } from 'vitest';
+import { openWorkspace, screenshot, useServerAndBrowser } from './harness';
 
 const DIALOGS = 10_000;
-let server: Server;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer({ demo: { dialogs: DIALOGS, messagesPerDialog: 4 } });
-  browser = await launchBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser({ demo: { dialogs: DIALOGS, messagesPerDialog: 4 } });
 
 test('10,000 dialogs: the list pages in on scroll, stays virtualised and scrolls smoothly', async () => {
-  const { context, page } = await openWorkspace(browser, server, server.admin);
+  const { context, page } = await openWorkspace(env.browser, env.server, env.server.admin);
   await page.getByRole('tab', { name: /^All/ }).click();
   const list = page.getByRole('listbox', { name: 'Dialogs' });
   await list.getByRole('option').first().waitFor();

@@ -1,26 +1,14 @@
 // Customer-controlled text in the workspace: markup and BBCode in messages and in customer
 // names must be shown as literal text and never run, in the dialog list, the message log, the
 // customer panel, the title and the notifications.
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
 import {
-  XSS_PAYLOADS, createEmployee, createLine, customerSays, dialogRow, launchBrowser, messageLog,
-  openWorkspaceWithNotifications, screenshot, startServer, type Server,
+  XSS_PAYLOADS, createEmployee, createLine, customerSays, dialogRow, messageLog,
+  openWorkspaceWithNotifications, poll, screenshot, useServerAndBrowser,
 } from './harness';
 
-/** expect.poll with a timeout that fits a live UI (vitest's default is 1 s). */
-const poll = <T>(fn: () => T | Promise<T>, timeout = 10_000) => expect.poll(fn, { timeout, interval: 100 });
-
-let server: Server;
-let browser: Browser;
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 /**
  * What may be seen of a payload: the literal text, or, for BBCode the app renders, the text
@@ -73,20 +61,20 @@ async function assertInert(page: Page, where: string) {
 }
 
 test('markup and BBCode in customer messages and names are shown as text and never run', async () => {
-  const op = await createEmployee(server, 'Xena Safe');
-  const { channel } = await createLine(server, 'XSS line', [op.id]);
+  const op = await createEmployee(env.server, 'Xena Safe');
+  const { channel } = await createLine(env.server, 'XSS line', [op.id]);
   // One dialog whose messages are the corpus, and dialogs whose customer names are.
   const user = { id: 'xss-msg', name: 'Plain Name' };
-  const first = await customerSays(server, channel, user, 'corpus follows');
+  const first = await customerSays(env.server, channel, user, 'corpus follows');
   const named: { dialog_id: number; name: string }[] = [];
-  const { context, page } = await openWorkspaceWithNotifications(browser, server, op);
+  const { context, page } = await openWorkspaceWithNotifications(env.browser, env.server, op);
   context.setDefaultTimeout(15_000);
   try {
     await dialogRow(page, first.dialog_id).waitFor();
     // Names arrive live (list rows, notifications).
     for (let i = 0; i < XSS_PAYLOADS.length; i++) {
       const name = XSS_PAYLOADS[i];
-      const r = await customerSays(server, channel, { id: 'xss-name-' + i, name }, 'hello ' + i);
+      const r = await customerSays(env.server, channel, { id: 'xss-name-' + i, name }, 'hello ' + i);
       named.push({ dialog_id: r.dialog_id, name });
     }
     for (const n of named) {
@@ -110,9 +98,9 @@ test('markup and BBCode in customer messages and names are shown as text and nev
 
     // The corpus as messages, arriving live in the open dialog. (Opened by URL: switching
     // dialogs in place is covered by workspace-basics.)
-    await page.goto(`${server.url}/dialogs/${first.dialog_id}`);
+    await page.goto(`${env.server.url}/dialogs/${first.dialog_id}`);
     await messageLog(page).getByText('corpus follows').waitFor();
-    for (const p of XSS_PAYLOADS) await customerSays(server, channel, user, p);
+    for (const p of XSS_PAYLOADS) await customerSays(env.server, channel, user, p);
     const log = messageLog(page);
     for (const p of XSS_PAYLOADS) await poll(() => logShows(page, p)).toBe(true);
     expect(await log.count()).toBe(1);

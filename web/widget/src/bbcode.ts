@@ -3,115 +3,25 @@
 // a fixed list of tag names, links only get absolute http(s) targets, and anything not
 // understood stays visible as the literal text it was written as. No innerHTML, ever.
 
-type Tag = 'b' | 'i' | 'u' | 's' | 'url' | 'quote' | 'code' | 'br';
+// The parsing is shared with the operator workspace (web/shared/bbcode-parse.ts); the widget's
+// dialect has no [user] or [chat] (they stay literal text) and allows no mailto: links.
+import {
+  hrefCheck, parseBBCode, urlTarget as target, type BBElement as SharedElement, type BBNode as SharedNode,
+} from '../../shared/bbcode-parse';
 
-export interface BBElement {
-  tag: Tag;
-  arg: string | null;
-  children: BBNode[];
-}
-export type BBNode = string | BBElement;
+const TAGS = ['b', 'i', 'u', 's', 'url', 'quote', 'code', 'br'] as const;
+type Tag = (typeof TAGS)[number];
 
-interface Frame {
-  tag: Tag | null;
-  arg: string | null;
-  openRaw: string;
-  children: BBNode[];
-}
-
-// Deeper nesting is never legitimate; it is rendered literally to bound the work.
-const MAX_DEPTH = 16;
-const TAG_SOURCE = '\\[(\\/?)(b|i|u|s|url|quote|code|br)(?:=([^\\]\\n]{0,2048}))?\\]';
-const ARG_TAGS: ReadonlySet<Tag> = new Set<Tag>(['url', 'quote']);
-
-function push(into: BBNode[], node: BBNode) {
-  const last = into[into.length - 1];
-  if (typeof node === 'string' && typeof last === 'string') into[into.length - 1] = last + node;
-  else if (node !== '') into.push(node);
-}
-
-function unwind(parent: Frame, f: Frame) {
-  push(parent.children, f.openRaw);
-  for (const c of f.children) push(parent.children, c);
-}
+export type BBElement = SharedElement<Tag>;
+export type BBNode = SharedNode<Tag>;
 
 /** Only absolute http(s) links; javascript:, data:, relative and malformed ones are refused. */
-export function safeHref(raw: string): string | null {
-  const s = raw.trim();
-  if (!/^https?:\/\/[^\s]/i.test(s)) return null;
-  try {
-    const u = new URL(s);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : null;
-  } catch {
-    return null;
-  }
-}
+export const safeHref = hrefCheck(/^https?:\/\/[^\s]/i, ['http:', 'https:']);
 
-function urlTarget(el: BBElement): string | null {
-  if (el.arg !== null) return safeHref(el.arg);
-  if (el.children.length !== 1 || typeof el.children[0] !== 'string') return null;
-  return safeHref(el.children[0]);
-}
+const urlTarget = (el: BBElement) => target(el, safeHref);
 
 export function parse(src: string): BBNode[] {
-  const root: Frame = { tag: null, arg: null, openRaw: '', children: [] };
-  const stack: Frame[] = [root];
-  const re = new RegExp(TAG_SOURCE, 'gi');
-  let pos = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(src))) {
-    const top = stack[stack.length - 1];
-    push(top.children, src.slice(pos, m.index));
-    pos = re.lastIndex;
-    const raw = m[0];
-    const closing = m[1] === '/';
-    const tag = m[2].toLowerCase() as Tag;
-    const arg = m[3] ?? null;
-    if (arg !== null && (closing || !ARG_TAGS.has(tag))) {
-      push(top.children, raw);
-      continue;
-    }
-    if (tag === 'br') {
-      if (closing) push(top.children, raw);
-      else top.children.push({ tag: 'br', arg: null, children: [] });
-      continue;
-    }
-    if (!closing && tag === 'code') {
-      // Code is verbatim: tags inside it are not parsed.
-      const end = src.slice(pos).search(/\[\/code\]/i);
-      if (end < 0) {
-        push(top.children, raw);
-        continue;
-      }
-      top.children.push({ tag: 'code', arg: null, children: [src.slice(pos, pos + end)] });
-      pos += end + '[/code]'.length;
-      re.lastIndex = pos;
-      continue;
-    }
-    if (!closing) {
-      if (stack.length > MAX_DEPTH) push(top.children, raw);
-      else stack.push({ tag, arg, openRaw: raw, children: [] });
-      continue;
-    }
-    let i = stack.length - 1;
-    while (i > 0 && stack[i].tag !== tag) i--;
-    if (i === 0) {
-      push(top.children, raw);
-      continue;
-    }
-    while (stack.length - 1 > i) unwind(stack[stack.length - 2], stack.pop()!);
-    const f = stack.pop()!;
-    const parent = stack[stack.length - 1];
-    const el: BBElement = { tag, arg: f.arg, children: f.children };
-    if (tag !== 'url' || urlTarget(el) !== null) parent.children.push(el);
-    else {
-      unwind(parent, f);
-      push(parent.children, raw);
-    }
-  }
-  push(stack[stack.length - 1].children, src.slice(pos));
-  while (stack.length > 1) unwind(stack[stack.length - 2], stack.pop()!);
-  return root.children;
+  return parseBBCode(src, { tags: TAGS, safeHref });
 }
 
 /** Text with its newlines as <br> elements. */
