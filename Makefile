@@ -11,7 +11,7 @@ export CCACHE_NOHASHDIR := 1
 LISTEN ?= 127.0.0.1:8080
 DATA_DIR ?= ./data
 
-.PHONY: deps build build-asan run test bench-store format clean
+.PHONY: deps build build-asan run test fuzz bench-store format clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -41,6 +41,17 @@ test: build build-asan
 	cd $(BUILD) && OMNILINE_WEB_DIR=$(CURDIR)/$(BUILD)/web ctest --output-on-failure
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure
+	$(MAKE) fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
+
+# Coverage-guided fuzzing (libFuzzer, clang, ASan+UBSan) of the message format for a bounded
+# time, starting from fuzz/corpus/bbcode; a crash fails and leaves its input in $(BUILD)/fuzz.
+FUZZ_SECONDS ?= 30
+fuzz: deps
+	mkdir -p $(BUILD)/fuzz/corpus
+	clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	  -Isrc fuzz/bbcode_fuzz.cc src/domain/bbcode.cc -o $(BUILD)/fuzz/bbcode_fuzz
+	$(BUILD)/fuzz/bbcode_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	  -artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/corpus fuzz/corpus/bbcode
 
 bench-store: deps
 	cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release

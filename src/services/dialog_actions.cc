@@ -1,4 +1,5 @@
 // Employees' actions on a dialog and sending messages.
+#include "domain/bbcode.h"
 #include "domain/session_state.h"
 #include "services/dialog_service.h"
 #include "services/views.h"
@@ -351,6 +352,21 @@ Result<domain::Message> DialogService::send(const Principal& who, DialogId id,
       if (!r.ok() || r->dialog_id != d->id)
         return Error::invalid("reply_to must be a message of this dialog");
     }
+    // Mentions must name active colleagues and chats the writer may open.
+    const auto nodes = domain::bbcode::parse(in.text);
+    std::vector<EmployeeId> mentioned;
+    for (std::int64_t id : domain::bbcode::mentioned_users(nodes)) {
+      auto e = tx.employee_by_id(EmployeeId(id));
+      if (!e.ok() || !e->active)
+        return Error::invalid("the mention [user=" + std::to_string(id) + "] names no active employee");
+      if (e->id != me.id && std::find(mentioned.begin(), mentioned.end(), e->id) == mentioned.end())
+        mentioned.push_back(e->id);
+    }
+    for (std::int64_t id : domain::bbcode::mentioned_chats(nodes)) {
+      auto chat = tx.dialog_by_id(DialogId(id));
+      if (!chat.ok() || !dialog_access(tx, me, *chat).ok())
+        return Error::invalid("the mention [chat=" + std::to_string(id) + "] names no chat you can open");
+    }
     if (!in.hidden) {
       if (!domain::is_open(s->status)) {
         // Writing into a finished dialog starts a new session, taken by the writer.
@@ -394,6 +410,21 @@ Result<domain::Message> DialogService::send(const Principal& who, DialogId id,
     if (Status a = add_message(tx, ev, *d, m); !a.ok()) return a;
     // Whoever writes has read what came before.
     if (Status r = tx.set_read_mark(d->id, me.id, m.id); !r.ok()) return r;
+    // Each mentioned colleague is told, whether or not they follow this dialog.
+    for (EmployeeId who : mentioned) {
+      domain::EventRecord e;
+      e.type = "mention";
+      e.at = now;
+      e.dialog_id = d->id;
+      e.employee_ids = {who};
+      e.data = views::to_text(json::object{{"employee_id", who.get()},
+                                           {"dialog_id", d->id.get()},
+                                           {"message_id", m.id.get()},
+                                           {"by", json::object{{"id", me.id.get()}, {"name", me.name}}},
+                                           {"hidden", m.hidden},
+                                           {"text", domain::bbcode::to_plain_text(nodes)}});
+      if (Status s = ev.emit(std::move(e)); !s.ok()) return s;
+    }
     ++s->message_count;
     if (Status u = tx.update_session(*s); !u.ok()) return u;
     if (via_outbox) {
@@ -409,7 +440,8 @@ Result<domain::Message> DialogService::send(const Principal& who, DialogId id,
           {"user", json::object{{"id", customer->external_id}}},
           {"chat", json::object{{"id", d->external_chat_id}}},
           {"message", json::object{{"id", m.id.get()},
-                                   {"text", m.text},
+                                   {"text", domain::bbcode::without_mentions(nodes)},
+                                   {"text_plain", domain::bbcode::to_plain_text(nodes)},
                                    {"reply_to", m.reply_to.is_valid() ? json::value(m.reply_to.get())
                                                                       : json::value()},
                                    {"author", json::object{{"name", me.name}}},

@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "common/clock.h"
+#include "domain/bbcode.h"
 
 namespace omniline::services::views {
 namespace json = boost::json;
@@ -181,13 +182,16 @@ json::object employee_brief(const domain::Employee& e) {
 json::object customer_message(const domain::Message& m, const std::string& author_name,
                               const std::string& avatar_url) {
   const bool deleted = m.deleted_at.has_value();
+  // Colleagues' mentions are for staff: the customer reads the names as text.
+  const std::string text =
+      deleted ? std::string() : domain::bbcode::without_mentions(domain::bbcode::parse(m.text));
   json::object who = author(m, author_name, true);
   if (m.author_kind == domain::AuthorKind::kOperator) who["avatar_url"] = avatar_url;
   json::object o{
       {"id", m.id.get()},
       {"dialog_id", m.dialog_id.get()},
       {"author", std::move(who)},
-      {"text", deleted ? std::string() : m.text},
+      {"text", text},
       {"reply_to", id_or_null(m.reply_to)},
       {"created_at", format_rfc3339(m.created_at)},
       {"edited_at", time_or_null(m.edited_at)},

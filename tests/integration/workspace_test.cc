@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "scenario.h"
+#include "webhook_receiver.h"
 
 namespace omniline::testing {
 namespace {
@@ -127,6 +128,55 @@ TEST_F(Workspace, SessionsOfADialogNewestFirstWithPaging) {
   EXPECT_EQ(get("/api/v1/dialogs/" + S(id) + "/sessions?limit=0", a.token).status, 400);
   EXPECT_EQ(get("/api/v1/dialogs/" + S(id) + "/sessions?cursor=%%%", a.token).status, 400);
   EXPECT_EQ(w_->call_anon(bhttp::verb::get, "/api/v1/dialogs/" + S(id) + "/sessions").status, 401);
+}
+
+TEST_F(Workspace, MentionsNotifyColleaguesAndReachCustomersAsText) {
+  auto a = w_->employee("operator", "Mira Mention");
+  auto b = w_->employee("operator", "Boris Mentioned");
+  auto gone = w_->employee("operator", "Gone Mentioned");
+  ASSERT_EQ(w_->call(bhttp::verb::delete_, "/api/v1/employees/" + S(gone.id)).status, 200);
+  WebhookReceiver hook;
+  auto line = w_->line({a.id}, kAll);
+  auto ch = w_->channel(line);
+  ASSERT_EQ(w_->call(bhttp::verb::patch, "/api/v1/channels/" + S(ch.id),
+                     R"({"webhook_url":")" + hook.url("/in") + R"("})").status,
+            200);
+  auto in = w_->ingest(ch, "men-1", "hello");
+  const auto id = in.dialog_id;
+  scn::Online boris;
+  ASSERT_TRUE(boris.connect(w_->port(), b.token));
+
+  // Unknown or inactive employees, non-numeric ids and chats one cannot open are refused.
+  for (const std::string& bad :
+       {std::string("[user=99999999]Nobody[/user]"), "[user=" + S(gone.id) + "]Gone[/user]",
+        std::string("[chat=99999999]x[/chat]")}) {
+    auto r = w_->send(id, a.token, bad);
+    EXPECT_EQ(r.status, 400) << bad << " -> " << r.body;
+  }
+  auto other_line = w_->line({b.id}, kAll);
+  auto other = w_->ingest(w_->channel(other_line), "men-2", "elsewhere");
+  EXPECT_EQ(w_->send(id, a.token, "[chat=" + S(other.dialog_id) + "]x[/chat]").status, 400);
+  const auto before = w_->history(id).size();
+
+  const std::string text = "[b]Note:[/b] [user=" + S(b.id) + "]Boris[/user], please check";
+  auto sent = w_->send(id, a.token, text);
+  ASSERT_EQ(sent.status, 201) << sent.body;
+  EXPECT_EQ(w_->history(id).size(), before + 1);  // the refused ones stored nothing
+  // Boris hears of it although he is not in the line.
+  EXPECT_TRUE(World::eventually([&] {
+    for (const auto& e : boris.events())
+      if (e.at("type").as_string() == "mention" &&
+          e.at("data").at("message_id").as_int64() == sent.json().at("id").as_int64() &&
+          e.at("data").at("employee_id").as_int64() == b.id)
+        return true;
+    return false;
+  }));
+  // Staff keep the markup; the connector gets the name as text, plus a plain-text version.
+  EXPECT_EQ(w_->history(id).back().at("text").as_string(), text);
+  ASSERT_TRUE(hook.wait_for(1, std::chrono::seconds(5)));
+  auto payload = json::parse(hook.last()->body);
+  EXPECT_EQ(payload.at("message").at("text").as_string(), "[b]Note:[/b] Boris, please check");
+  EXPECT_EQ(payload.at("message").at("text_plain").as_string(), "Note: Boris, please check");
 }
 
 TEST_F(Workspace, DirectoryListsActiveColleaguesForAnyone) {
