@@ -17,6 +17,7 @@
 #include "services/dialog_service.h"
 #include "services/employee_service.h"
 #include "services/line_service.h"
+#include "services/quick_answer_service.h"
 #include "services/routing_service.h"
 #include "services/widget_service.h"
 #include "services/outbox_worker.h"
@@ -40,6 +41,7 @@ struct ApiDeps {
   services::RoutingService& routing;
   events::Hub& hub;
   services::Presence& presence;
+  services::QuickAnswerService& quick_answers;
   // Set only with `serve --test-clock`: POST /api/v1/testing/clock moves it.
   AdjustableClock* test_clock = nullptr;
   services::OutboxWorker* outbox = nullptr;
@@ -82,6 +84,7 @@ class Api {
   void add_dialog_routes();
   void add_widget_routes();
   void add_hook_routes();
+  void add_quick_answer_routes();
   Response route_login(Request& req);
   Response route_logout(Request& req);
   Response route_me(Request& req);

@@ -266,6 +266,21 @@ void Api::add_dialog_routes() {
     return json_response(200, views::message(*m, who->employee.name));
   });
 
+  router_.add("GET", "/api/v1/messages/{id}/edits", [this](Request& req) {
+    auto who = authenticate(req);
+    if (!who.ok()) return error_response(who.error());
+    auto id = path_id(req, "id");
+    if (!id.ok()) return error_response(id.error());
+    auto res = deps_.dialogs.message_edits(*who, MessageId(*id));
+    if (!res.ok()) return error_response(res.error());
+    json::array items;
+    for (const auto& e : *res)
+      items.push_back(json::object{{"previous_text", e.previous_text},
+                                   {"editor_id", e.editor.get()},
+                                   {"edited_at", format_rfc3339(e.edited_at)}});
+    return json_response(200, page_object(std::move(items), std::nullopt));
+  });
+
   router_.add("DELETE", "/api/v1/messages/{id}", [this](Request& req) {
     auto who = authenticate(req);
     if (!who.ok()) return error_response(who.error());

@@ -210,6 +210,7 @@ int serve(const Options& o) {
   services::LineService lines(**store, hub, routing, clock);
   services::DialogService dialogs(**store, hub, routing, clock);
   services::WidgetService widget(**store, hub, dialogs, clock);
+  services::QuickAnswerService quick_answers(**store, clock);
   services::OutboxWorker outbox(**store, clock, {}, [&dialogs](MessageId id, domain::DeliveryStatus s) {
     if (Status st = dialogs.set_delivery(id, s); !st.ok())
       spdlog::warn("outbox: recording delivery of message {}: {}", id.get(), st.error().message);
@@ -222,7 +223,7 @@ int serve(const Options& o) {
   apic.secure_cookies = o.secure_cookies;
   api::Api api({.store = **store, .auth = auth, .employees = employees, .metrics = metrics,
                 .lines = lines, .dialogs = dialogs, .widget = widget, .routing = routing,
-                .hub = hub, .presence = presence,
+                .hub = hub, .presence = presence, .quick_answers = quick_answers,
                 .test_clock = o.test_clock ? &test_clock : nullptr, .outbox = &outbox},
                apic);
   routing.start();

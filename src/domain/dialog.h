@@ -84,6 +84,14 @@ enum class DeliveryStatus { kNone, kPending, kSent, kDelivered, kRead, kFailed }
 const char* delivery_status_name(DeliveryStatus s);  // "none", "pending", "sent", …
 std::optional<DeliveryStatus> parse_delivery_status(std::string_view name);
 
+// One edit of a message: the text it had before, who changed it and when.
+struct MessageEdit {
+  MessageId message_id;
+  std::string previous_text;
+  EmployeeId editor;
+  UnixMs edited_at = 0;
+};
+
 struct Message {
   MessageId id;
   DialogId dialog_id;

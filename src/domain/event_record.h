@@ -35,6 +35,9 @@ struct OutboxItem {
   OutboxId id;
   ChannelId channel_id;
   MessageId message_id;
+  // What is delivered: "message" (the message itself: its outcome is the message's delivery
+  // status; one per message), "message.updated" or "message.deleted" (after it, in order).
+  std::string kind = "message";
   std::string payload;  // the exact body to POST (the HMAC covers it)
   OutboxStatus status = OutboxStatus::kPending;
   int attempts = 0;

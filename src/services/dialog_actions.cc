@@ -410,8 +410,10 @@ Result<domain::Message> DialogService::send(const Principal& who, DialogId id,
     if (Status a = add_message(tx, ev, *d, m); !a.ok()) return a;
     // Whoever writes has read what came before.
     if (Status r = tx.set_read_mark(d->id, me.id, m.id); !r.ok()) return r;
-    // Each mentioned colleague is told, whether or not they follow this dialog.
+    // Each mentioned colleague is told and may open the dialog from then on (a mention shares
+    // it, as an invitation does, without the system message).
     for (EmployeeId who : mentioned) {
+      if (Status a = tx.add_member(d->id, who, now); !a.ok()) return a;
       domain::EventRecord e;
       e.type = "mention";
       e.at = now;
@@ -428,28 +430,9 @@ Result<domain::Message> DialogService::send(const Principal& who, DialogId id,
     ++s->message_count;
     if (Status u = tx.update_session(*s); !u.ok()) return u;
     if (via_outbox) {
-      auto customer = tx.customer_by_id(d->customer_id);
-      if (!customer.ok()) return std::move(customer).take_error();
-      domain::OutboxItem item;
-      item.channel_id = d->channel_id;
-      item.message_id = m.id;
-      item.payload = views::to_text(json::object{
-          {"event", "message"},
-          {"channel_id", d->channel_id.get()},
-          {"dialog_id", d->id.get()},
-          {"user", json::object{{"id", customer->external_id}}},
-          {"chat", json::object{{"id", d->external_chat_id}}},
-          {"message", json::object{{"id", m.id.get()},
-                                   {"text", domain::bbcode::without_mentions(nodes)},
-                                   {"text_plain", domain::bbcode::to_plain_text(nodes)},
-                                   {"reply_to", m.reply_to.is_valid() ? json::value(m.reply_to.get())
-                                                                      : json::value()},
-                                   {"author", json::object{{"name", me.name}}},
-                                   {"created_at", format_rfc3339(m.created_at)}}}});
-      item.next_attempt_at = now;
-      item.created_at = now;
-      if (auto o = tx.insert_outbox(item); !o.ok()) return o.error();
-      queued = true;
+      auto q = queue_outbound(tx, *d, m, "message", me.name, now);
+      if (!q.ok()) return q.error();
+      queued = *q;
     }
     out = m;
     return emit_dialog(tx, ev, *d, *s);

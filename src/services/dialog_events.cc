@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "domain/bbcode.h"
 #include "domain/permissions.h"
 #include "services/views.h"
 
@@ -73,6 +74,41 @@ Result<domain::EventRecord> dialog_event(store::ReadTx& tx, const domain::Dialog
   e.employee_ids = std::move(*members);
   e.customer_id = d.customer_id;
   return e;
+}
+
+Result<bool> queue_outbound(store::WriteTx& tx, const domain::Dialog& d, const domain::Message& m,
+                            const std::string& kind, const std::string& author, UnixMs now) {
+  if (m.hidden || m.author_kind != domain::AuthorKind::kOperator) return false;
+  auto channel = tx.channel_by_id(d.channel_id);
+  if (!channel.ok() || channel->kind != domain::ChannelKind::kApi) return false;
+  auto customer = tx.customer_by_id(d.customer_id);
+  if (!customer.ok()) return customer.error();
+  const auto nodes = domain::bbcode::parse(m.deleted_at ? std::string() : m.text);
+  json::object message{
+      {"id", m.id.get()},
+      {"text", domain::bbcode::without_mentions(nodes)},
+      {"text_plain", domain::bbcode::to_plain_text(nodes)},
+      {"reply_to", m.reply_to.is_valid() ? json::value(m.reply_to.get()) : json::value()},
+      {"author", json::object{{"name", author}}},
+      {"created_at", format_rfc3339(m.created_at)}};
+  if (kind != "message") {
+    message["edited_at"] = m.edited_at ? json::value(format_rfc3339(*m.edited_at)) : json::value();
+    message["deleted"] = m.deleted_at.has_value();
+  }
+  domain::OutboxItem item;
+  item.kind = kind;
+  item.channel_id = d.channel_id;
+  item.message_id = m.id;
+  item.payload = views::to_text(json::object{{"event", kind},
+                                             {"channel_id", d.channel_id.get()},
+                                             {"dialog_id", d.id.get()},
+                                             {"user", json::object{{"id", customer->external_id}}},
+                                             {"chat", json::object{{"id", d.external_chat_id}}},
+                                             {"message", std::move(message)}});
+  item.next_attempt_at = now;
+  item.created_at = now;
+  if (auto o = tx.insert_outbox(item); !o.ok()) return o.error();
+  return true;
 }
 
 ShownAuthor shown_to_customer(store::ReadTx& tx, const domain::Dialog& d, const domain::Message& m,

@@ -33,6 +33,13 @@ std::string author_name(store::ReadTx& tx, const domain::Message& m);
 std::unordered_map<std::int64_t, std::string> author_names(
     store::ReadTx& tx, const std::vector<domain::Message>& messages);
 
+// Queues the outbound webhook of an `api` channel for a public operator message: `kind` is
+// "message" (sent), "message.updated" (edited) or "message.deleted". The payload carries the
+// text with mentions as names and a plain-text version. Returns whether something was queued
+// (false for other channels, hidden and non-operator messages).
+Result<bool> queue_outbound(store::WriteTx& tx, const domain::Dialog& d, const domain::Message& m,
+                            const std::string& kind, const std::string& author, UnixMs now);
+
 // Who a customer is shown as a message's author: for operators, their name and avatar unless
 // the dialog's line hides operators (`show_operator`), then nothing ("" / ""); for others, the
 // author's name.

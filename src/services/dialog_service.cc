@@ -315,6 +315,7 @@ Result<domain::Message> DialogService::edit_message(const Principal& who, Messag
                                                     std::string text) {
   if (Status st = domain::validate_message_text(text); !st.ok()) return st.error();
   domain::Message out;
+  bool queued = false;
   Status st = write_with_events(store_, hub_, [&](store::WriteTx& tx, TxEvents& ev) -> Status {
     auto m = tx.message_by_id(id);
     if (!m.ok()) return std::move(m).take_error();
@@ -322,21 +323,48 @@ Result<domain::Message> DialogService::edit_message(const Principal& who, Messag
     if (!d.ok()) return std::move(d).take_error();
     auto access = dialog_access(tx, who.employee, *d);
     if (!access.ok()) return Error::not_found("message not found");
-    if (m->author_kind != domain::AuthorKind::kOperator || m->author_employee != who.employee.id)
-      return Error::forbidden("only the author may edit a message");
+    const bool own = m->author_kind == domain::AuthorKind::kOperator &&
+                     m->author_employee == who.employee.id;
+    const bool admin = who.employee.role == domain::Role::kAdmin &&
+                       m->author_kind == domain::AuthorKind::kOperator;
+    if (!own && !admin) return Error::forbidden("only the author (or an admin) may edit a message");
     if (m->deleted_at) return Error::conflict("the message was deleted");
+    if (m->text == text) {  // nothing changes: no history entry, no event, no webhook
+      out = *m;
+      return {};
+    }
+    const UnixMs now = clock_.now();
+    if (Status h = tx.insert_message_edit({m->id, m->text, who.employee.id, now}); !h.ok()) return h;
     m->text = std::move(text);
-    m->edited_at = clock_.now();
+    m->edited_at = now;
     if (Status u = tx.update_message(*m); !u.ok()) return u;
     out = *m;
+    auto q = queue_outbound(tx, *d, *m, "message.updated", author_name(tx, *m), now);
+    if (!q.ok()) return q.error();
+    queued = *q;
     return emit_message_updated(tx, ev, *d, *m);
   });
   if (!st.ok()) return st.error();
+  if (queued && outbox_hook_) outbox_hook_();
   return out;
+}
+
+Result<std::vector<domain::MessageEdit>> DialogService::message_edits(const Principal& who,
+                                                                      MessageId id) {
+  return store_.read_value<std::vector<domain::MessageEdit>>(
+      [&](store::ReadTx& tx) -> Result<std::vector<domain::MessageEdit>> {
+        auto m = tx.message_by_id(id);
+        if (!m.ok()) return std::move(m).take_error();
+        auto d = tx.dialog_by_id(m->dialog_id);
+        if (!d.ok()) return std::move(d).take_error();
+        if (!dialog_access(tx, who.employee, *d).ok()) return Error::not_found("message not found");
+        return tx.message_edits(id);
+      });
 }
 
 Result<domain::Message> DialogService::delete_message(const Principal& who, MessageId id) {
   domain::Message out;
+  bool queued = false;
   Status st = write_with_events(store_, hub_, [&](store::WriteTx& tx, TxEvents& ev) -> Status {
     auto m = tx.message_by_id(id);
     if (!m.ok()) return std::move(m).take_error();
@@ -349,12 +377,17 @@ Result<domain::Message> DialogService::delete_message(const Principal& who, Mess
     if (!own && !(access->sees_all && m->author_kind == domain::AuthorKind::kOperator))
       return Error::forbidden("only the author (or an admin or supervisor) may delete a message");
     if (m->deleted_at) return Error::conflict("the message was already deleted");
-    m->deleted_at = clock_.now();
+    const UnixMs now = clock_.now();
+    m->deleted_at = now;
     if (Status u = tx.update_message(*m); !u.ok()) return u;
     out = *m;
+    auto q = queue_outbound(tx, *d, *m, "message.deleted", author_name(tx, *m), now);
+    if (!q.ok()) return q.error();
+    queued = *q;
     return emit_message_updated(tx, ev, *d, *m);
   });
   if (!st.ok()) return st.error();
+  if (queued && outbox_hook_) outbox_hook_();
   return out;
 }
 

@@ -97,6 +97,8 @@ class DialogService {
                            const ActionParams& p);
   Result<domain::Message> edit_message(const Principal& who, MessageId id, std::string text);
   Result<domain::Message> delete_message(const Principal& who, MessageId id);
+  // A message's earlier versions, oldest first (same access as the dialog).
+  Result<std::vector<domain::MessageEdit>> message_edits(const Principal& who, MessageId id);
   // Ephemeral "typing" to the dialog's staff and customer.
   Status typing(const Principal& who, DialogId id);
 

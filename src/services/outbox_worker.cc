@@ -333,7 +333,8 @@ bool OutboxWorker::record(const domain::OutboxItem& item, const Attempt& a) {
   } else if (attempts > 0) {
     spdlog::info("outbox {}: attempt {} failed: {}", item.id.get(), attempts, a.error);
   }
-  if (outcome && on_status_) {
+  // Only the message's own delivery sets its status; edits and deletions are follow-ups.
+  if (outcome && on_status_ && item.kind == "message") {
     try {
       on_status_(item.message_id, *outcome);
     } catch (const std::exception& e) {

@@ -28,6 +28,7 @@
 #include "domain/employee.h"
 #include "domain/event_record.h"
 #include "domain/line.h"
+#include "domain/quick_answer.h"
 
 namespace omniline::store {
 
@@ -67,6 +68,21 @@ struct DialogQuery {
   // Cursor: strictly after (older than) this (last_message_at, dialog id). 0/0: from the top.
   UnixMs before_at = 0;
   std::int64_t before_id = 0;
+  int limit = 50;
+};
+
+// The quick answers a viewer may see (`GET /quick-answers`), ordered by (title, id).
+struct QuickAnswerQuery {
+  EmployeeId viewer;
+  // true for admins and supervisors: every line's answers. Otherwise the global answers and
+  // those of the lines whose queue the viewer is in.
+  bool viewer_sees_all = false;
+  std::optional<LineId> line_id;  // filter: the global answers plus this line's
+  std::string section;            // filter: exactly this section; "" = any
+  std::string q;  // filter: case-insensitive substring of the title or the text
+  // Cursor: strictly after this (title, id). ""/0: from the start.
+  std::string after_title;
+  std::int64_t after_id = 0;
   int limit = 50;
 };
 
@@ -153,6 +169,8 @@ class ReadTx {
   // hidden messages only when include_hidden. has_more: older ones exist.
   virtual Result<Page<domain::Message>> list_messages(DialogId dialog, MessageId before,
                                                       int limit, bool include_hidden) = 0;
+  // A message's earlier versions, oldest first (at most 1000).
+  virtual Result<std::vector<domain::MessageEdit>> message_edits(MessageId message) = 0;
 
   // --- realtime event log ---
   // Events with seq > after, in seq order, at most `limit`.
@@ -167,6 +185,13 @@ class ReadTx {
   virtual Result<std::vector<domain::OutboxItem>> due_outbox(UnixMs now, int limit) = 0;
   // The outbox item of a message (not_found: none).
   virtual Result<domain::OutboxItem> outbox_by_message(MessageId message) = 0;
+
+  // --- quick answers (answers of deleted lines and deleted answers are never read) ---
+  virtual Result<domain::QuickAnswer> quick_answer_by_id(QuickAnswerId id) = 0;  // not_found
+  virtual Result<Page<domain::QuickAnswer>> list_quick_answers(const QuickAnswerQuery& q) = 0;
+  // The distinct non-empty sections of the answers `q` would list (ignoring section, q, the
+  // cursor and limit), in order.
+  virtual Result<std::vector<std::string>> quick_answer_sections(const QuickAnswerQuery& q) = 0;
 };
 
 // Read-write operations, available only inside write().
@@ -217,6 +242,7 @@ class WriteTx : public ReadTx {
   // --- messages: conflict when (channel_id, external_id) is taken (non-empty external id) ---
   virtual Result<MessageId> insert_message(const domain::Message& m) = 0;
   virtual Status update_message(const domain::Message& m) = 0;
+  virtual Status insert_message_edit(const domain::MessageEdit& e) = 0;
 
   // --- event log ---
   virtual Result<std::int64_t> insert_event(const domain::EventRecord& e) = 0;  // returns seq
@@ -226,6 +252,12 @@ class WriteTx : public ReadTx {
   // --- outbox ---
   virtual Result<OutboxId> insert_outbox(const domain::OutboxItem& item) = 0;
   virtual Status update_outbox(const domain::OutboxItem& item) = 0;
+
+  // --- quick answers: insert ignores id (not_found when the line or author does not exist);
+  // update replaces line_id, section, title, text and updated_at; delete is soft.
+  virtual Result<QuickAnswerId> insert_quick_answer(const domain::QuickAnswer& qa) = 0;
+  virtual Status update_quick_answer(const domain::QuickAnswer& qa) = 0;
+  virtual Status delete_quick_answer(QuickAnswerId id, UnixMs at) = 0;
 };
 
 struct StoreStats {

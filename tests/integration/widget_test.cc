@@ -194,5 +194,43 @@ TEST_F(WidgetSide, LineCanHideOperatorsFromCustomers) {
   EXPECT_EQ(staff.back().at("author").at("name").as_string(), "Visible Vera");
 }
 
+TEST_F(WidgetSide, CustomersSeeEditsAndDeletionsButNotMentionMarkup) {
+  auto op = w_->employee("operator", "Wendy Widget");
+  const auto line = w_->line({op.id}, R"({"mode":"all","only_available":false})");
+  const auto ch = webchat(line);
+  auto start = anon(bhttp::verb::post, "/api/v1/widget/channels/" + S(ch) + "/session", "{}");
+  ASSERT_EQ(start.status, 200);
+  const std::map<std::string, std::string> auth{
+      {"Authorization", "Bearer " + std::string(start.json().at("token").as_string())}};
+  auto first = anon(bhttp::verb::post, "/api/v1/widget/messages", R"({"text":"hi"})", auth);
+  ASSERT_EQ(first.status, 201);
+  const auto dialog = first.json().at("dialog_id").as_int64();
+  auto m1 = w_->send(dialog, op.token, "Ask [user=" + S(op.id) + "]Wendy[/user] [b]anytime[/b]");
+  ASSERT_EQ(m1.status, 201) << m1.body;
+  auto m2 = w_->send(dialog, op.token, "wrong answer");
+  ASSERT_EQ(m2.status, 201);
+  ASSERT_EQ(w_->call(bhttp::verb::patch, "/api/v1/messages/" + S(m1.json().at("id").as_int64()),
+                     R"({"text":"Ask us [b]anytime[/b]"})", op.token).status,
+            200);
+  ASSERT_EQ(w_->call(bhttp::verb::delete_, "/api/v1/messages/" + S(m2.json().at("id").as_int64()), "",
+                     op.token).status,
+            204);
+  auto h = anon(bhttp::verb::get, "/api/v1/widget/messages", "", auth);
+  ASSERT_EQ(h.status, 200);
+  auto hj = h.json();
+  const auto& items = hj.at("items").as_array();
+  ASSERT_EQ(items.size(), 3u);
+  EXPECT_EQ(items[1].at("text").as_string(), "Ask us [b]anytime[/b]");
+  EXPECT_TRUE(items[1].at("edited_at").is_string());
+  EXPECT_TRUE(items[2].at("deleted").as_bool());
+  EXPECT_EQ(items[2].at("text").as_string(), "");
+  // Before the edit, the mention reached the customer as the name only.
+  auto m3 = w_->send(dialog, op.token, "[user=" + S(op.id) + "]Wendy[/user] will call you");
+  ASSERT_EQ(m3.status, 201);
+  auto h2 = anon(bhttp::verb::get, "/api/v1/widget/messages", "", auth);
+  auto h2j = h2.json();
+  EXPECT_EQ(h2j.at("items").as_array().back().at("text").as_string(), "Wendy will call you");
+}
+
 }  // namespace
 }  // namespace omniline::testing

@@ -171,12 +171,70 @@ TEST_F(Workspace, MentionsNotifyColleaguesAndReachCustomersAsText) {
         return true;
     return false;
   }));
+  // The mention shared the dialog with Boris.
+  EXPECT_FALSE(w_->dialog(id, b.token).is_null());
   // Staff keep the markup; the connector gets the name as text, plus a plain-text version.
   EXPECT_EQ(w_->history(id).back().at("text").as_string(), text);
   ASSERT_TRUE(hook.wait_for(1, std::chrono::seconds(5)));
   auto payload = json::parse(hook.last()->body);
   EXPECT_EQ(payload.at("message").at("text").as_string(), "[b]Note:[/b] Boris, please check");
   EXPECT_EQ(payload.at("message").at("text_plain").as_string(), "Note: Boris, please check");
+}
+
+TEST_F(Workspace, EditsKeepHistoryAndReachTheConnectorInOrder) {
+  auto a = w_->employee("operator", "Edna Editor");
+  auto b = w_->employee("operator", "Colin Colleague");
+  WebhookReceiver hook;
+  auto line = w_->line({a.id, b.id}, kAll);
+  auto ch = w_->channel(line);
+  ASSERT_EQ(w_->call(bhttp::verb::patch, "/api/v1/channels/" + S(ch.id),
+                     R"({"webhook_url":")" + hook.url("/in") + R"("})").status,
+            200);
+  auto in = w_->ingest(ch, "ed-1", "hello");
+  auto sent = w_->send(in.dialog_id, a.token, "Teh parcel ships today");
+  ASSERT_EQ(sent.status, 201) << sent.body;
+  const std::string mpath = "/api/v1/messages/" + S(sent.json().at("id").as_int64());
+
+  ASSERT_EQ(w_->call(bhttp::verb::patch, mpath, R"({"text":"The parcel ships today"})", a.token).status, 200);
+  // The same text again changes nothing.
+  ASSERT_EQ(w_->call(bhttp::verb::patch, mpath, R"({"text":"The parcel ships today"})", a.token).status, 200);
+  // A colleague may not edit; an admin may.
+  EXPECT_EQ(w_->call(bhttp::verb::patch, mpath, R"({"text":"hijack"})", b.token).status, 403);
+  auto by_admin = w_->call(bhttp::verb::patch, mpath, R"({"text":"The parcel ships tomorrow"})");
+  ASSERT_EQ(by_admin.status, 200) << by_admin.body;
+
+  auto edits = w_->call(bhttp::verb::get, mpath + "/edits", "", b.token);
+  ASSERT_EQ(edits.status, 200) << edits.body;
+  auto ej = edits.json();
+  const auto& items = ej.at("items").as_array();
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0].at("previous_text").as_string(), "Teh parcel ships today");
+  EXPECT_EQ(items[0].at("editor_id").as_int64(), a.id);
+  EXPECT_EQ(items[1].at("previous_text").as_string(), "The parcel ships today");
+  EXPECT_EQ(items[1].at("editor_id").as_int64(), w_->admin_id());
+  auto outsider = w_->employee("operator", "Otto Outsider");
+  EXPECT_EQ(w_->call(bhttp::verb::get, mpath + "/edits", "", outsider.token).status, 404);
+  EXPECT_EQ(w_->call(bhttp::verb::get, "/api/v1/messages/99999999/edits").status, 404);
+
+  ASSERT_EQ(w_->call(bhttp::verb::delete_, mpath, "", a.token).status, 204);
+  // The connector hears of the message, both edits and the deletion, in that order.
+  ASSERT_TRUE(hook.wait_for(4, std::chrono::seconds(10))) << hook.count();
+  auto reqs = hook.requests();
+  std::vector<std::string> kinds;
+  for (const auto& r : reqs) kinds.push_back(std::string(json::parse(r.body).at("event").as_string()));
+  EXPECT_EQ(kinds, (std::vector<std::string>{"message", "message.updated", "message.updated",
+                                             "message.deleted"}));
+  auto last = json::parse(reqs.back().body);
+  EXPECT_TRUE(last.at("message").at("deleted").as_bool());
+  EXPECT_EQ(last.at("message").at("text").as_string(), "");
+  EXPECT_EQ(json::parse(reqs[2].body).at("message").at("text").as_string(), "The parcel ships tomorrow");
+  // The message's own delivery status comes from its first webhook only.
+  auto hist = w_->history(in.dialog_id);
+  for (const auto& m : hist) {
+    if (m.at("id").as_int64() == sent.json().at("id").as_int64()) {
+      EXPECT_EQ(m.at("delivery").as_string(), "sent");
+    }
+  }
 }
 
 TEST_F(Workspace, DirectoryListsActiveColleaguesForAnyone) {

@@ -188,6 +188,56 @@ DROP INDEX sessions_dialog;
 ALTER TABLE lines ADD COLUMN show_operator INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE channels ADD COLUMN widget TEXT NOT NULL DEFAULT '{}';  -- JSON: the widget's look
 )sql"},
+    // Quick answers (reply templates): global (line_id NULL) or of one line; soft-deleted.
+    Migration{4, R"sql(
+CREATE TABLE quick_answers (
+  id INTEGER PRIMARY KEY,
+  line_id INTEGER REFERENCES lines(id),  -- NULL: every line
+  section TEXT NOT NULL DEFAULT '',      -- '' = none
+  title TEXT NOT NULL,
+  text TEXT NOT NULL,
+  created_by INTEGER NOT NULL REFERENCES employees(id),
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  deleted_at INTEGER
+);
+CREATE INDEX quick_answers_title ON quick_answers (title, id) WHERE deleted_at IS NULL;
+CREATE INDEX quick_answers_line ON quick_answers (line_id) WHERE deleted_at IS NULL;
+)sql"},
+    // Edit history of messages; the outbox also carries edits and deletions (one "message"
+    // row per message still, unique), so its UNIQUE(message_id) becomes a partial index.
+    Migration{5, R"sql(
+CREATE TABLE message_edits (
+  id INTEGER PRIMARY KEY,
+  message_id INTEGER NOT NULL REFERENCES messages(id),
+  previous_text TEXT NOT NULL,
+  editor_id INTEGER NOT NULL,
+  edited_at INTEGER NOT NULL
+);
+CREATE INDEX message_edits_message ON message_edits (message_id, id);
+CREATE TABLE outbox_v5 (
+  id INTEGER PRIMARY KEY,
+  channel_id INTEGER NOT NULL,
+  message_id INTEGER NOT NULL,
+  payload TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending',
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  sent_at INTEGER,
+  kind TEXT NOT NULL DEFAULT 'message'
+);
+INSERT INTO outbox_v5 (id, channel_id, message_id, payload, status, attempts, next_attempt_at,
+                       last_error, created_at, sent_at)
+  SELECT id, channel_id, message_id, payload, status, attempts, next_attempt_at, last_error,
+         created_at, sent_at FROM outbox;
+DROP TABLE outbox;
+ALTER TABLE outbox_v5 RENAME TO outbox;
+CREATE UNIQUE INDEX outbox_message ON outbox (message_id) WHERE kind = 'message';
+CREATE INDEX outbox_of_message ON outbox (message_id, id);
+CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE status = 'pending';
+)sql"},
 };
 
 Error too_new(int version) {

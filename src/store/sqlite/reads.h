@@ -50,6 +50,7 @@ Result<domain::Message> message_by_external(Connection& conn, ChannelId channel,
                                             std::string_view external_id);
 Result<Page<domain::Message>> list_messages(Connection& conn, DialogId dialog, MessageId before,
                                             int limit, bool include_hidden);
+Result<std::vector<domain::MessageEdit>> message_edits(Connection& conn, MessageId message);
 
 // --- event log, outbox ---
 Result<std::vector<domain::EventRecord>> events_after(Connection& conn, std::int64_t after,
@@ -59,5 +60,11 @@ Result<std::int64_t> first_event_seq(Connection& conn);
 Result<domain::OutboxItem> outbox_by_id(Connection& conn, OutboxId id);
 Result<std::vector<domain::OutboxItem>> due_outbox(Connection& conn, UnixMs now, int limit);
 Result<domain::OutboxItem> outbox_by_message(Connection& conn, MessageId message);
+
+// --- quick answers (sqlite_quick_answers.cc) ---
+Result<domain::QuickAnswer> quick_answer_by_id(Connection& conn, QuickAnswerId id);
+Result<Page<domain::QuickAnswer>> list_quick_answers(Connection& conn, const QuickAnswerQuery& q);
+Result<std::vector<std::string>> quick_answer_sections(Connection& conn,
+                                                       const QuickAnswerQuery& q);
 
 }  // namespace omniline::store::sqlite::reads

@@ -347,6 +347,7 @@ Result<domain::OutboxItem> outbox_row(const Statement& st, int at) {
   o.last_error = st.column_text(at + 7);
   o.created_at = st.column_int(at + 8);
   o.sent_at = st.column_optional_int(at + 9);
+  o.kind = st.column_text(at + 10);
   return o;
 }
 

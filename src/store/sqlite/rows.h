@@ -44,7 +44,7 @@ namespace omniline::store::sqlite {
   "seq, type, at, line_id, dialog_id, employee_ids, staff_all, data, customer_id, customer_data"
 #define OMNILINE_OUTBOX_COLUMNS                                                          \
   "id, channel_id, message_id, payload, status, attempts, next_attempt_at, last_error, " \
-  "created_at, sent_at"
+  "created_at, sent_at, kind"
 
 // How many columns each list has (for joins that read several after one another).
 constexpr int kDialogColumnCount = 11;

@@ -21,7 +21,8 @@ void bind_outbox(Statement& st, const domain::OutboxItem& o) {
       .bind(5, std::int64_t{o.attempts})
       .bind(6, o.next_attempt_at)
       .bind_text(7, o.last_error)
-      .bind(8, o.sent_at);
+      .bind(8, o.sent_at)
+      .bind_text(10, o.kind);
 }
 
 constexpr const char* kOutboxTaken = "the message already has an outbox item";
@@ -70,7 +71,10 @@ Result<std::vector<domain::OutboxItem>> due_outbox(Connection& conn, UnixMs now,
   auto checked = checked_limit(limit);
   if (!checked.ok()) return std::move(checked).take_error();
   auto st = conn.prepare("SELECT " OMNILINE_OUTBOX_COLUMNS
-                         " FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?1"
+                         " FROM outbox o WHERE status = 'pending' AND next_attempt_at <= ?1"
+                         // A message's edits and deletion wait for what came before them.
+                         " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.message_id = o.message_id"
+                         " AND p.id < o.id AND p.status = 'pending')"
                          " ORDER BY next_attempt_at, id LIMIT ?2");
   if (!st.ok()) return std::move(st).take_error();
   st->bind(1, now).bind(2, std::int64_t{*checked});
@@ -78,7 +82,8 @@ Result<std::vector<domain::OutboxItem>> due_outbox(Connection& conn, UnixMs now,
 }
 
 Result<domain::OutboxItem> outbox_by_message(Connection& conn, MessageId message) {
-  auto st = conn.prepare("SELECT " OMNILINE_OUTBOX_COLUMNS " FROM outbox WHERE message_id = ?1");
+  auto st = conn.prepare("SELECT " OMNILINE_OUTBOX_COLUMNS
+                         " FROM outbox WHERE message_id = ?1 AND kind = 'message'");
   if (!st.ok()) return std::move(st).take_error();
   st->bind(1, message.get());
   return one_row(*st, outbox_fn, "outbox item not found");
@@ -125,7 +130,7 @@ Result<std::int64_t> SqliteWriteTx::purge_events(UnixMs before, std::int64_t kee
 Result<OutboxId> SqliteWriteTx::insert_outbox(const domain::OutboxItem& item) {
   auto st = conn_.prepare(
       "INSERT INTO outbox (channel_id, message_id, payload, status, attempts, next_attempt_at,"
-      " last_error, sent_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+      " last_error, sent_at, created_at, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
   if (!st.ok()) return std::move(st).take_error();
   bind_outbox(*st, item);
   st->bind(9, item.created_at);
@@ -139,7 +144,8 @@ Result<OutboxId> SqliteWriteTx::insert_outbox(const domain::OutboxItem& item) {
 Status SqliteWriteTx::update_outbox(const domain::OutboxItem& item) {
   auto st = conn_.prepare(
       "UPDATE outbox SET channel_id = ?1, message_id = ?2, payload = ?3, status = ?4,"
-      " attempts = ?5, next_attempt_at = ?6, last_error = ?7, sent_at = ?8 WHERE id = ?9");
+      " attempts = ?5, next_attempt_at = ?6, last_error = ?7, sent_at = ?8, kind = ?10"
+      " WHERE id = ?9");
   if (!st.ok()) return std::move(st).take_error();
   bind_outbox(*st, item);
   st->bind(9, item.id.get());

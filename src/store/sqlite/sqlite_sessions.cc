@@ -152,6 +152,18 @@ Result<Page<domain::Message>> list_messages(Connection& conn, DialogId dialog, M
   return page_rows<domain::Message>(*st, message_fn, *checked);
 }
 
+Result<std::vector<domain::MessageEdit>> message_edits(Connection& conn, MessageId message) {
+  auto st = conn.prepare(
+      "SELECT message_id, previous_text, editor_id, edited_at FROM message_edits"
+      " WHERE message_id = ?1 ORDER BY id LIMIT 1000");
+  if (!st.ok()) return std::move(st).take_error();
+  st->bind(1, message.get());
+  return all_rows<domain::MessageEdit>(*st, [](const Statement& s) -> Result<domain::MessageEdit> {
+    return domain::MessageEdit{MessageId(s.column_int(0)), s.column_text(1), EmployeeId(s.column_int(2)),
+                               s.column_int(3)};
+  });
+}
+
 }  // namespace reads
 
 // --- sessions ---
@@ -215,6 +227,16 @@ Status SqliteWriteTx::update_message(const domain::Message& m) {
   auto n = changed_rows(conn_, *st);
   if (!n.ok()) return write_error(*st, n.error(), "dialog not found", kMessageTaken);
   if (*n == 0) return Error::not_found("message not found");
+  return {};
+}
+
+Status SqliteWriteTx::insert_message_edit(const domain::MessageEdit& e) {
+  auto st = conn_.prepare(
+      "INSERT INTO message_edits (message_id, previous_text, editor_id, edited_at)"
+      " VALUES (?1, ?2, ?3, ?4)");
+  if (!st.ok()) return std::move(st).take_error();
+  st->bind(1, e.message_id.get()).bind_text(2, e.previous_text).bind(3, e.editor.get()).bind(4, e.edited_at);
+  if (Status s = st->run(); !s.ok()) return write_error(*st, s.error(), "message not found", "edit conflict");
   return {};
 }
 

@@ -114,6 +114,9 @@ class SqliteReads : public Base {
                                               bool include_hidden) override {
     return reads::list_messages(conn_, dialog, before, limit, include_hidden);
   }
+  Result<std::vector<domain::MessageEdit>> message_edits(MessageId message) override {
+    return reads::message_edits(conn_, message);
+  }
 
   // --- event log, outbox (sqlite_events.cc) ---
   Result<std::vector<domain::EventRecord>> events_after(std::int64_t after, int limit) override {
@@ -129,6 +132,17 @@ class SqliteReads : public Base {
   }
   Result<domain::OutboxItem> outbox_by_message(MessageId message) override {
     return reads::outbox_by_message(conn_, message);
+  }
+
+  // --- quick answers (sqlite_quick_answers.cc) ---
+  Result<domain::QuickAnswer> quick_answer_by_id(QuickAnswerId id) override {
+    return reads::quick_answer_by_id(conn_, id);
+  }
+  Result<Page<domain::QuickAnswer>> list_quick_answers(const QuickAnswerQuery& q) override {
+    return reads::list_quick_answers(conn_, q);
+  }
+  Result<std::vector<std::string>> quick_answer_sections(const QuickAnswerQuery& q) override {
+    return reads::quick_answer_sections(conn_, q);
   }
 
   // The raw connection, for sqlite-specific tests and diagnostics.
@@ -177,12 +191,18 @@ class SqliteWriteTx final : public SqliteReads<WriteTx> {
   Status update_session(const domain::Session& s) override;
   Result<MessageId> insert_message(const domain::Message& m) override;
   Status update_message(const domain::Message& m) override;
+  Status insert_message_edit(const domain::MessageEdit& e) override;
 
   // --- event log, outbox (sqlite_events.cc) ---
   Result<std::int64_t> insert_event(const domain::EventRecord& e) override;
   Result<std::int64_t> purge_events(UnixMs before, std::int64_t keep) override;
   Result<OutboxId> insert_outbox(const domain::OutboxItem& item) override;
   Status update_outbox(const domain::OutboxItem& item) override;
+
+  // --- quick answers (sqlite_quick_answers.cc) ---
+  Result<QuickAnswerId> insert_quick_answer(const domain::QuickAnswer& qa) override;
+  Status update_quick_answer(const domain::QuickAnswer& qa) override;
+  Status delete_quick_answer(QuickAnswerId id, UnixMs at) override;
 
  private:
   // Writes the queue of a line: positions in order, last_assigned_at kept for those who stay.

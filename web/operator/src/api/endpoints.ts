@@ -1,7 +1,8 @@
 // Typed wrappers of the REST endpoints the workspace uses, so components never build paths.
 import { api, withQuery, type Page } from './client';
 import type {
-  Dialog, DialogCounts, DirectoryEntry, Employee, Line, LoginResponse, Message, RelatedDialog, Session,
+  Dialog, DialogCounts, DirectoryEntry, Employee, Line, LoginResponse, Message, QuickAnswer, QuickAnswerInput,
+  RelatedDialog, Session,
 } from './types';
 
 export type View = 'unanswered' | 'mine' | 'all';
@@ -50,6 +51,24 @@ export const listLines = (cursor: string | null) =>
   api<Page<Line>>('GET', withQuery('/api/v1/lines', { cursor, limit: 200 }));
 export const directory = (q: string, cursor: string | null, limit = 50) =>
   api<Page<DirectoryEntry>>('GET', withQuery('/api/v1/directory/employees', { q, cursor, limit }));
+
+export interface QuickAnswerQuery {
+  q?: string;
+  /** The global answers plus this line's. */
+  line_id?: number | null;
+  section?: string;
+  cursor?: string | null;
+  limit?: number;
+}
+export const listQuickAnswers = (query: QuickAnswerQuery) =>
+  api<Page<QuickAnswer>>('GET', withQuery('/api/v1/quick-answers', { ...query }));
+export const quickAnswerSections = (lineId: number | null) =>
+  api<{ items: string[] }>('GET', withQuery('/api/v1/quick-answers/sections', { line_id: lineId }));
+export const createQuickAnswer = (input: QuickAnswerInput) =>
+  api<QuickAnswer>('POST', '/api/v1/quick-answers', input);
+export const updateQuickAnswer = (id: number, patch: Partial<QuickAnswerInput>) =>
+  api<QuickAnswer>('PATCH', `/api/v1/quick-answers/${id}`, patch);
+export const deleteQuickAnswer = (id: number) => api<void>('DELETE', `/api/v1/quick-answers/${id}`);
 
 /** Follows `next_cursor` to the end; for short lists such as lines. */
 export async function fetchAll<T>(page: (cursor: string | null) => Promise<Page<T>>): Promise<T[]> {

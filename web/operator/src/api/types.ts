@@ -166,3 +166,23 @@ export type RealtimeFrame =
   | { seq: number; type: 'line.updated' | 'line.deleted'; data: { line: Line } }
   | { seq: number; type: 'typing'; data: { dialog_id: number; author: TypingAuthor } }
   | { seq: number; type: 'presence'; data: { employee_id: number; online?: boolean; away?: boolean } };
+
+/** A reply template (`/api/v1/quick-answers`): global when `line_id` is null. */
+export interface QuickAnswer {
+  id: number;
+  title: string;
+  /** The message format (BBCode subset). */
+  text: string;
+  line_id: number | null;
+  section: string | null;
+  created_by: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface QuickAnswerInput {
+  title: string;
+  text: string;
+  section: string | null;
+  line_id: number | null;
+}

@@ -8,6 +8,7 @@ import { DialogActions } from './DialogActions';
 import { MessageList } from './MessageList';
 import type { MessageItemProps } from './MessageItem';
 import { Modal } from './Modal';
+import { canCreateQuickAnswer, SaveQuickAnswerDialog, type QuickAnswerContext } from './QuickAnswers';
 import { ReplyBox, REPLY_TEXTAREA_ID } from './ReplyBox';
 
 const NO_MESSAGES: Message[] = [];
@@ -20,6 +21,8 @@ export function DialogView({ me, dialog: d }: { me: Employee; dialog: Dialog }) 
   const typing = useStore((s) => s.typing.get(d.id));
   const lines = useStore((s) => s.lines);
   const [deleting, setDeleting] = useState<Message | null>(null);
+  const [savingAnswer, setSavingAnswer] = useState<Message | null>(null);
+  const qa: QuickAnswerContext = useMemo(() => ({ me, lineId: d.line_id, lines }), [me, d.line_id, lines]);
 
   const interactive: MessageItemProps['interactive'] = useMemo(
     () => ({
@@ -34,10 +37,11 @@ export function DialogView({ me, dialog: d }: { me: Employee; dialog: Dialog }) 
         // MessageItem opens its own inline editor.
         onEdit: () => {},
         onDelete: (m) => setDeleting(m),
+        ...(canCreateQuickAnswer(qa) ? { onSaveQuickAnswer: (m: Message) => setSavingAnswer(m) } : {}),
       },
       onSaveEdit: (m, text) => store.editMessage(m.id, text),
     }),
-    [me, lines, d.id, store],
+    [me, lines, d.id, store, qa],
   );
 
   const send = async (text: string, hidden: boolean, replyTo: number | null) => {
@@ -76,7 +80,15 @@ export function DialogView({ me, dialog: d }: { me: Employee; dialog: Dialog }) 
       <div className="typing" aria-live="polite">
         {typing && `${typing.name || 'Customer'} is typing…`}
       </div>
-      <ReplyBox key={`reply-${d.id}`} dialogId={d.id} onSend={send} onTyping={() => store.typing(d.id)} />
+      <ReplyBox key={`reply-${d.id}`} dialogId={d.id} onSend={send} onTyping={() => store.typing(d.id)} quickAnswers={qa} />
+      {savingAnswer && (
+        <SaveQuickAnswerDialog
+          ctx={qa}
+          text={savingAnswer.text}
+          onClose={() => setSavingAnswer(null)}
+          onSaved={(a) => store.toast(`Saved quick answer “${a.title}”`, 'info')}
+        />
+      )}
       {deleting && (
         <Modal title="Delete message" onClose={() => setDeleting(null)}>
           <p>Delete this message? It stays in the history as “Message deleted”.</p>

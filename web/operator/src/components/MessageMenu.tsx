@@ -8,6 +8,8 @@ export interface MessageMenuHandlers {
   onNewSession(m: Message): void;
   onEdit(m: Message): void;
   onDelete(m: Message): void;
+  /** Offered on messages with text when set (the caller checks that I may save one). */
+  onSaveQuickAnswer?(m: Message): void;
 }
 
 export function MessageMenu({
@@ -29,5 +31,7 @@ export function MessageMenu({
   if (rules.newSession) items.push({ label: 'Close dialog and create new', onSelect: () => handlers.onNewSession(message) });
   if (rules.edit) items.push({ label: 'Edit', onSelect: () => handlers.onEdit(message) });
   if (rules.delete) items.push({ label: 'Delete', onSelect: () => handlers.onDelete(message) });
+  const save = handlers.onSaveQuickAnswer;
+  if (save && rules.quote) items.push({ label: 'Save as quick answer', onSelect: () => save(message) });
   return <Menu label="Message actions" items={items} buttonContent="⋯" className="msg-menu" />;
 }
