@@ -35,6 +35,12 @@ export function SignedIn({ me, onSignedOut }: { me: Employee; onSignedOut: () =>
         const last = d.last_message && !d.last_message.hidden ? toPlainText(d.last_message.text) : '';
         notify(`New dialog: ${d.title}`, last.slice(0, 200), () => navigate(`/dialogs/${d.id}`));
       },
+      onMention: (m) => {
+        beep();
+        notify(`${m.by?.name || 'A colleague'} mentioned you`, (m.text ?? '').slice(0, 200), () =>
+          navigate(`/dialogs/${m.dialog_id}`),
+        );
+      },
     });
     rt.start();
     const disarm = armOnFirstGesture();

@@ -1,10 +1,11 @@
-// One message: author, time, BBCode body, edit/delete marks, delivery ticks, and (when not
-// read-only) the message menu and the inline editor.
+// One message: author, time, BBCode body, edit/delete marks ("(edited)" opens the earlier
+// versions), delivery ticks, and (when not read-only) the message menu and the inline editor.
 import { memo, useMemo, useState } from 'react';
 import type { Dialog, Employee, Line, Message } from '../api/types';
 import { BBCode, toPlainText } from '../bbcode';
 import { clockTime, fullTime } from '../format';
 import { MessageMenu, type MessageMenuHandlers } from './MessageMenu';
+import { EditedMark } from './EditHistory';
 
 function deliveryOf(m: Message, customerReadId: number): { label: string; glyph: string } | null {
   if (m.author.kind !== 'operator' || m.hidden || m.deleted) return null;
@@ -119,7 +120,7 @@ export const MessageItem = memo(function MessageItem({ message: m, dialog, reply
         <div className="msg-body">{body}</div>
       )}
       <div className="msg-foot">
-        {m.edited_at && !m.deleted && <span className="msg-edited">(edited)</span>}
+        {m.edited_at && !m.deleted && <EditedMark message={m} />}
         {tick && (
           <span className={`tick tick-${tick.label.toLowerCase().replace(' ', '-')}`} aria-label={tick.label} title={tick.label} role="img">
             {tick.glyph}

@@ -4,6 +4,7 @@
 import { ApiError } from '../api/client';
 import * as ep from '../api/endpoints';
 import type { View } from '../api/endpoints';
+import { isMentionFrame, type Mention, type MentionFrame } from '../api/messages';
 import type { Dialog, DialogCounts, DirectoryEntry, Employee, Line, Message, Session } from '../api/types';
 import type { ConnectionStatus, EventFrame } from '../realtime';
 import { compareDialogs, inView, isUnanswered, matchesQuery } from './rules';
@@ -39,6 +40,8 @@ export interface Toast {
   id: number;
   kind: 'error' | 'info';
   text: string;
+  /** A button in the toast that goes to a path of the app, e.g. "Open" → `/dialogs/7`. */
+  action?: { label: string; path: string };
 }
 
 export interface State {
@@ -64,6 +67,8 @@ export interface State {
 export interface StoreHooks {
   /** A dialog just became unanswered and visible to me (not on REST loads). */
   onNewUnanswered?(d: Dialog): void;
+  /** A colleague mentioned me in a message (once per event; never on REST loads). */
+  onMention?(m: Mention): void;
   /** Sends a typing notice over the realtime socket. */
   sendTyping?(dialogId: number): void;
 }
@@ -156,10 +161,11 @@ export class Store {
 
   // ---- toasts ----
 
-  toast(text: string, kind: Toast['kind'] = 'error') {
-    const t = { id: ++this.toastSeq, kind, text };
+  toast(text: string, kind: Toast['kind'] = 'error', action?: Toast['action']) {
+    const t: Toast = { id: ++this.toastSeq, kind, text, ...(action ? { action } : {}) };
     this.set({ toasts: [...this.state.toasts, t] });
-    setTimeout(() => this.dismissToast(t.id), kind === 'error' ? 8000 : 2500);
+    // A toast with a button stays long enough to reach it.
+    setTimeout(() => this.dismissToast(t.id), kind === 'error' || action ? 8000 : 2500);
   }
 
   dismissToast(id: number) {
@@ -444,7 +450,11 @@ export class Store {
     this.set({ threads: withEntry(this.state.threads, m.dialog_id, { ...t, items: mergeMessages(t.items, [m]) }) });
   }
 
-  apply(frame: EventFrame) {
+  apply(frame: EventFrame | MentionFrame) {
+    if (isMentionFrame(frame)) {
+      this.applyMention(frame);
+      return;
+    }
     switch (frame.type) {
       case 'message.created': {
         const m = frame.data.message;
@@ -503,6 +513,26 @@ export class Store {
         return;
       }
     }
+  }
+
+  /** Mention seqs already announced: a replayed event must not notify twice. */
+  private mentionSeqs = new Set<number>();
+
+  /**
+   * Someone mentioned me: a toast that leads to the dialog, and the hook (notification,
+   * sound). Admins and supervisors receive everyone's mentions; only mine count. A mention is
+   * not a customer waiting, so unread and unanswered counts stay as they are.
+   */
+  private applyMention(frame: MentionFrame) {
+    const m = frame.data;
+    if (m.employee_id !== this.state.me.id) return;
+    if (frame.seq > 0) {
+      if (this.mentionSeqs.has(frame.seq)) return;
+      this.mentionSeqs.add(frame.seq);
+    }
+    const who = m.by?.name || 'A colleague';
+    this.toast(`${who} mentioned you in a dialog`, 'info', { label: 'Open', path: `/dialogs/${m.dialog_id}` });
+    this.hooks.onMention?.(m);
   }
 
   private clearTyping(dialogId: number) {
