@@ -1,5 +1,5 @@
-// Message-level endpoints and realtime shapes added after endpoints.ts/types.ts: a message's
-// edit history and the `mention` event. (Kept here so those shared files stay untouched.)
+// A message's edit history and the `mention` event: its shape and a guard that checks frames
+// coming off the socket before the store acts on them.
 import { api, type Page } from './client';
 
 /** One entry of `GET /api/v1/messages/{id}/edits`: the text the message had before an edit. */
