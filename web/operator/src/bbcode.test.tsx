@@ -63,6 +63,8 @@ describe('BBCode rendering', () => {
   it('renders mentions and chat links', () => {
     const el = dom('[user=5]Ann[/user] see [chat=42]that chat[/chat]');
     expect(el.querySelector('.bb-user')!.textContent).toBe('@Ann');
+    expect(el.querySelector('.bb-user')!.getAttribute('aria-label')).toBe('Mention of Ann');
+    expect(el.querySelector('.bb-user')!.getAttribute('data-user-id')).toBe('5');
     expect(el.querySelector('a.bb-chat')!.getAttribute('href')).toBe('/dialogs/42');
   });
 

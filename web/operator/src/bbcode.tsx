@@ -61,8 +61,16 @@ function render(nodes: Node[], prefix: string): ReactNode[] {
             {kids()}
           </a>
         );
-      case 'user':
-        return <span key={key} className="bb-user">@{textOf(n.children)}</span>;
+      case 'user': {
+        // A colleague's mention: a chip with the name (React escapes it), named for assistive
+        // technology as what it is.
+        const name = textOf(n.children);
+        return (
+          <span key={key} className="bb-user" role="img" aria-label={`Mention of ${name}`} data-user-id={n.arg?.trim() || undefined}>
+            @{name}
+          </span>
+        );
+      }
       case 'chat':
         // An internal link: the router picks up same-origin clicks.
         return <a key={key} href={`/dialogs/${n.arg!.trim()}`} className="bb-chat">{kids()}</a>;

@@ -23,6 +23,7 @@ export function DialogView({ me, dialog: d }: { me: Employee; dialog: Dialog }) 
   const [deleting, setDeleting] = useState<Message | null>(null);
   const [savingAnswer, setSavingAnswer] = useState<Message | null>(null);
   const qa: QuickAnswerContext = useMemo(() => ({ me, lineId: d.line_id, lines }), [me, d.line_id, lines]);
+  const mentionCtx = useMemo(() => ({ meId: me.id }), [me.id]);
 
   const interactive: MessageItemProps['interactive'] = useMemo(
     () => ({
@@ -80,7 +81,7 @@ export function DialogView({ me, dialog: d }: { me: Employee; dialog: Dialog }) 
       <div className="typing" aria-live="polite">
         {typing && `${typing.name || 'Customer'} is typing…`}
       </div>
-      <ReplyBox key={`reply-${d.id}`} dialogId={d.id} onSend={send} onTyping={() => store.typing(d.id)} quickAnswers={qa} />
+      <ReplyBox key={`reply-${d.id}`} dialogId={d.id} onSend={send} onTyping={() => store.typing(d.id)} quickAnswers={qa} mentions={mentionCtx} />
       {savingAnswer && (
         <SaveQuickAnswerDialog
           ctx={qa}

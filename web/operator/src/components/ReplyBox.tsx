@@ -1,26 +1,46 @@
 // The reply box: Enter sends, Shift+Enter is a new line, the draft survives switching
 // dialogs, "Hidden message" makes it a note only employees see. With `quickAnswers`, typing
 // `/words` opens the quick answers popup (Up/Down/Enter inserts, Escape closes) and the
-// "Quick answers" button opens their management.
+// "Quick answers" button opens their management. With `mentions`, typing `@name` opens the
+// colleague popup (Up/Down/Enter/Tab inserts `[user=ID]Name[/user] `, Escape closes); when
+// both a `/` and an `@` lead up to the caret, the nearer one's popup opens. "Insert emoji"
+// puts an emoji (UTF-8 text) at the caret.
 import { useEffect, useRef, useState } from 'react';
-import type { QuickAnswer } from '../api/types';
+import type { DirectoryEntry, QuickAnswer } from '../api/types';
 import { clearDraft, setDraft, useDraft } from '../state/drafts';
+import { EmojiButton } from './EmojiButton';
+import {
+  MENTION_LIST_ID, MentionPopup, mentionMarkup, mentionOptionId, mentionToken, useMentionSearch,
+  type MentionContext,
+} from './Mentions';
 import {
   QUICK_ANSWER_LIST_ID, QuickAnswerPopup, QuickAnswersManager, quickAnswerOptionId, slashToken, useQuickAnswerSearch,
-  type QuickAnswerContext, type SlashToken,
+  type QuickAnswerContext,
 } from './QuickAnswers';
+import './ReplyTools.css';
 
 export const REPLY_TEXTAREA_ID = 'reply-text';
+
+/** The `/query` or `@query` before the caret that a popup completes. */
+interface Trigger {
+  kind: 'slash' | 'mention';
+  start: number;
+  end: number;
+  query: string;
+}
 
 export function ReplyBox({
   dialogId,
   onSend,
   onTyping,
   quickAnswers,
+  mentions,
 }: {
   dialogId: number;
   /** Enables quick answers (the `/` popup and the "Quick answers" button). */
   quickAnswers?: QuickAnswerContext;
+  /** Enables the `@` popup that mentions colleagues. */
+  mentions?: MentionContext;
   /** Resolves to whether it was sent; on false the draft stays. */
   onSend: (text: string, hidden: boolean, replyTo: number | null) => Promise<boolean>;
   onTyping: () => void;
@@ -29,18 +49,24 @@ export function ReplyBox({
   const [hidden, setHidden] = useState(false);
   const [busy, setBusy] = useState(false);
   const ref = useRef<HTMLTextAreaElement>(null);
-  const [slash, setSlash] = useState<SlashToken | null>(null);
-  // The `/` whose popup was closed with Escape stays closed.
-  const [dismissed, setDismissed] = useState<number | null>(null);
+  const [trigger, setTrigger] = useState<Trigger | null>(null);
+  // The `/` or `@` whose popup was closed with Escape stays closed.
+  const [dismissed, setDismissed] = useState<string | null>(null);
   const [active, setActive] = useState(0);
   const [managing, setManaging] = useState(false);
   const [caretTo, setCaretTo] = useState<number | null>(null);
-  const open = !!quickAnswers && slash !== null && slash.start !== dismissed;
-  const found = useQuickAnswerSearch(open ? slash.query : null, quickAnswers);
-  const options = open ? found : [];
-  const popup = options.length > 0;
+  const live = trigger !== null && `${trigger.kind}:${trigger.start}` !== dismissed;
+  const slashOpen = live && !!quickAnswers && trigger.kind === 'slash';
+  const mentionOpen = live && !!mentions && trigger.kind === 'mention';
+  const found = useQuickAnswerSearch(slashOpen ? trigger.query : null, quickAnswers);
+  const people = useMentionSearch(mentionOpen ? trigger.query : null, mentions);
+  const answers = slashOpen ? found : [];
+  const colleagues = mentionOpen ? people : [];
+  const count = answers.length || colleagues.length;
+  const popup = count > 0;
+  const at = Math.min(active, Math.max(count - 1, 0));
 
-  useEffect(() => setActive(0), [found]);
+  useEffect(() => setActive(0), [found, people]);
   useEffect(() => {
     if (caretTo === null || !ref.current) return;
     ref.current.focus();
@@ -49,22 +75,54 @@ export function ReplyBox({
   }, [caretTo]);
 
   const track = (text: string, caret: number | null) => {
-    if (!quickAnswers) return;
-    const t = caret === null ? null : slashToken(text, caret);
-    setSlash(t);
-    if (!t) setDismissed(null);
+    if (caret === null || (!quickAnswers && !mentions)) {
+      setTrigger(null);
+      return;
+    }
+    const slash = quickAnswers ? slashToken(text, caret) : null;
+    const at = mentions ? mentionToken(text, caret) : null;
+    // Both may lead up to the caret (e.g. "/thanks @An"): the nearer one is being typed.
+    const t: Trigger | null =
+      slash && (!at || slash.start > at.start) ? { kind: 'slash', ...slash } : at ? { kind: 'mention', ...at } : null;
+    setTrigger(t);
+    // A closed popup stays closed while its `/` or `@` is still there before the caret.
+    if (dismissed !== null) {
+      const [kind, at0] = dismissed.split(':');
+      const pos = Number(at0);
+      if (pos >= caret || text[pos] !== (kind === 'slash' ? '/' : '@')) setDismissed(null);
+    }
+  };
+
+  /** Replaces text[from, to) of the draft with `s` and puts the caret after it. */
+  const replace = (from: number, to: number, s: string) => {
+    const text = draft.text;
+    setDraft(dialogId, { ...draft, text: text.slice(0, from) + s + text.slice(to) });
+    setTrigger(null);
+    setCaretTo(from + s.length);
+  };
+
+  /** The caret (or selection) of the textarea; the end of the text when unknown. */
+  const selection = (): [number, number] => {
+    const el = ref.current;
+    const len = draft.text.length;
+    return [Math.min(el?.selectionStart ?? len, len), Math.min(el?.selectionEnd ?? len, len)];
   };
 
   /** Puts the answer's text in place of `/query` (or at the caret, from the manager). */
   const insert = (a: QuickAnswer) => {
-    const el = ref.current;
-    const text = draft.text;
-    const from = slash && open ? slash.start : (el?.selectionStart ?? text.length);
-    const to = slash && open ? slash.end : (el?.selectionEnd ?? text.length);
-    const next = text.slice(0, from) + a.text + text.slice(to);
-    setDraft(dialogId, { ...draft, text: next });
-    setSlash(null);
-    setCaretTo(from + a.text.length);
+    const [from, to] = slashOpen ? [trigger.start, trigger.end] : selection();
+    replace(from, to, a.text);
+  };
+
+  /** Puts `[user=ID]Name[/user] ` in place of `@query`. */
+  const mention = (e: DirectoryEntry) => {
+    if (!mentionOpen) return;
+    replace(trigger.start, trigger.end, mentionMarkup(e));
+  };
+
+  const pickActive = () => {
+    if (answers.length) insert(answers[at]);
+    else if (colleagues.length) mention(colleagues[at]);
   };
 
   const send = async () => {
@@ -98,7 +156,8 @@ export function ReplyBox({
           </div>
         )}
         <div className="reply-input">
-          {popup && <QuickAnswerPopup items={options} active={active} onPick={insert} onHover={setActive} />}
+          {answers.length > 0 && <QuickAnswerPopup items={answers} active={at} onPick={insert} onHover={setActive} />}
+          {colleagues.length > 0 && <MentionPopup items={colleagues} active={at} onPick={mention} onHover={setActive} />}
           <textarea
             id={REPLY_TEXTAREA_ID}
             ref={ref}
@@ -106,8 +165,14 @@ export function ReplyBox({
             placeholder={hidden ? 'Note for employees only…' : 'Write a reply…'}
             rows={3}
             value={draft.text}
-            aria-controls={popup ? QUICK_ANSWER_LIST_ID : undefined}
-            aria-activedescendant={popup ? quickAnswerOptionId(options[active].id) : undefined}
+            aria-controls={answers.length ? QUICK_ANSWER_LIST_ID : colleagues.length ? MENTION_LIST_ID : undefined}
+            aria-activedescendant={
+              answers.length
+                ? quickAnswerOptionId(answers[at].id)
+                : colleagues.length
+                  ? mentionOptionId(colleagues[at].id)
+                  : undefined
+            }
             onSelect={(e) => track(e.currentTarget.value, e.currentTarget.selectionStart)}
             onChange={(e) => {
               setDraft(dialogId, { ...draft, text: e.target.value });
@@ -120,18 +185,18 @@ export function ReplyBox({
                 if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
                   e.preventDefault();
                   const step = e.key === 'ArrowDown' ? 1 : -1;
-                  setActive((i) => (i + step + options.length) % options.length);
+                  setActive((i) => (Math.min(i, count - 1) + step + count) % count);
                   return;
                 }
-                if (e.key === 'Enter' && !e.shiftKey) {
+                if ((e.key === 'Enter' || (e.key === 'Tab' && colleagues.length > 0)) && !e.shiftKey) {
                   e.preventDefault();
-                  insert(options[Math.min(active, options.length - 1)]);
+                  pickActive();
                   return;
                 }
-                if (e.key === 'Escape') {
+                if (e.key === 'Escape' && trigger) {
                   e.preventDefault();
                   e.stopPropagation();
-                  setDismissed(slash!.start);
+                  setDismissed(`${trigger.kind}:${trigger.start}`);
                   return;
                 }
               }
@@ -149,6 +214,12 @@ export function ReplyBox({
               <input type="checkbox" checked={hidden} onChange={(e) => setHidden(e.target.checked)} />
               Hidden message
             </label>
+            <EmojiButton
+              onPick={(emoji) => {
+                const [from, to] = selection();
+                replace(from, to, emoji);
+              }}
+            />
             {quickAnswers && (
               <button type="button" className="btn btn-ghost" onClick={() => setManaging(true)}>
                 Quick answers
