@@ -91,6 +91,16 @@ describe('Store', () => {
     expect(onNewUnanswered).toHaveBeenCalledTimes(2);
   });
 
+  it('announces a new dialog that a list load already brought in before its event', async () => {
+    const { store, onNewUnanswered } = setup();
+    await store.sync();
+    // The list (loaded after the dialog's commit) has it; then its dialog.created arrives.
+    store.upsertDialog(dialog(5), false);
+    store.apply({ seq: 9, type: 'dialog.created', data: { dialog: dialog(5) } });
+    store.apply({ seq: 10, type: 'dialog.updated', data: { dialog: dialog(5) } });
+    expect(onNewUnanswered).toHaveBeenCalledTimes(1);
+  });
+
   it('shows who is typing, but not myself', () => {
     const { store } = setup();
     store.apply({ seq: 0, type: 'typing', data: { dialog_id: 1, author: { kind: 'operator', id: 1, name: 'Olga' } } });

@@ -108,6 +108,8 @@ export class Store {
    * before those events, so they are applied again on top of it.
    */
   private changedDuringLoad = new Map<number, Dialog>();
+  /** Dialog sessions already announced as new unanswered ones ("dialog:session"). */
+  private announced = new Set<string>();
   /** Dialog events applied so far, per dialog: a REST answer older than them is stale. */
   private liveVersions = new Map<number, number>();
   /**
@@ -409,7 +411,7 @@ export class Store {
   // ---- changes ----
 
   /** Puts a dialog into the map and, when it belongs there, at its place in the list. */
-  upsertDialog(d: Dialog, live: boolean) {
+  upsertDialog(d: Dialog, live: boolean, created = false) {
     if (live) this.liveVersions.set(d.id, (this.liveVersions.get(d.id) ?? 0) + 1);
     const prev = this.state.dialogs.get(d.id);
     const dialogs = withEntry(this.state.dialogs, d.id, d);
@@ -440,7 +442,15 @@ export class Store {
       this.scheduleCounts();
       const nowUnanswered = isUnanswered(d) && inView(d, 'unanswered', me, lines);
       const wasUnanswered = !!prev && isUnanswered(prev) && inView(prev, 'unanswered', me, lines);
-      if (nowUnanswered && !wasUnanswered) this.hooks.onNewUnanswered?.(d);
+      // A brand-new dialog is announced even when a list load that ran after its commit put it
+      // in the store before its event arrived; each dialog session is announced once.
+      const key = `${d.id}:${d.session.id}`;
+      if (!nowUnanswered) {
+        this.announced.delete(key);  // back in the queue later: new again
+      } else if ((!wasUnanswered || created) && !this.announced.has(key)) {
+        this.announced.add(key);
+        this.hooks.onNewUnanswered?.(d);
+      }
     }
   }
 
@@ -473,7 +483,7 @@ export class Store {
         return;
       case 'dialog.created':
       case 'dialog.updated':
-        this.upsertDialog(frame.data.dialog, true);
+        this.upsertDialog(frame.data.dialog, true, frame.type === 'dialog.created');
         return;
       case 'dialog.read': {
         const { dialog_id, message_id, employee_id, by } = frame.data;
