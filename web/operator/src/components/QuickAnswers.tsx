@@ -90,20 +90,32 @@ export function useQuickAnswerSearch(query: string | null, ctx: QuickAnswerConte
 export const QUICK_ANSWER_LIST_ID = 'quick-answer-list';
 export const quickAnswerOptionId = (id: number) => `quick-answer-${id}`;
 
-/** The popup under the reply box: a listbox the textarea drives with Up/Down/Enter/Escape. */
+/**
+ * The popup under the reply box: a listbox the textarea drives with Up/Down/Enter/Escape.
+ * `embedded`: part of a popup that the caller positions (e.g. below the reply commands).
+ */
 export function QuickAnswerPopup({
   items,
   active,
   onPick,
   onHover,
+  embedded = false,
 }: {
   items: QuickAnswer[];
+  /** Index into `items`; -1 when the active option is elsewhere. */
   active: number;
   onPick: (a: QuickAnswer) => void;
   onHover: (index: number) => void;
+  embedded?: boolean;
 }) {
   return (
-    <ul className="qa-popup" role="listbox" id={QUICK_ANSWER_LIST_ID} aria-label="Quick answers">
+    <ul
+      className={embedded ? undefined : 'qa-popup'}
+      style={embedded ? { listStyle: 'none', margin: 0, padding: 0 } : undefined}
+      role="listbox"
+      id={QUICK_ANSWER_LIST_ID}
+      aria-label="Quick answers"
+    >
       {items.map((a, i) => (
         <li
           key={a.id}

@@ -4,10 +4,18 @@
 // "Quick answers" button opens their management. With `mentions`, typing `@name` opens the
 // colleague popup (Up/Down/Enter/Tab inserts `[user=ID]Name[/user] `, Escape closes); when
 // both a `/` and an `@` lead up to the caret, the nearer one's popup opens. "Insert emoji"
-// puts an emoji (UTF-8 text) at the caret.
-import { useEffect, useRef, useState } from 'react';
+// puts an emoji (UTF-8 text) at the caret. With commands (`commands`, else the workspace
+// store's when there is one), a draft starting with `/rename <title>`, `/chatid` or `/quote` is
+// a command and never sent: the `/` popup lists the matching commands above the quick answers
+// (Enter/Tab/click runs one and takes the `/…` text out), and Enter on a complete command runs
+// it; what a command needs but lacks is said in a hint under the box (see Commands.tsx).
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { DirectoryEntry, QuickAnswer } from '../api/types';
-import { clearDraft, setDraft, useDraft } from '../state/drafts';
+import { clearDraft, getDraft, setDraft, useDraft } from '../state/drafts';
+import {
+  COMMAND_LIST_ID, CommandList, cleanTitle, commandOptionId, commandToken, matchCommands, parseCommand, quoteMarkup,
+  titleTooLong, useStoreCommands, type CommandContext, type CommandMatch, type CommandToken,
+} from './Commands';
 import { EmojiButton } from './EmojiButton';
 import {
   MENTION_LIST_ID, MentionPopup, mentionMarkup, mentionOptionId, mentionToken, useMentionSearch,
@@ -20,6 +28,7 @@ import {
 import './ReplyTools.css';
 
 export const REPLY_TEXTAREA_ID = 'reply-text';
+export const REPLY_HINT_ID = 'reply-hint';
 
 /** The `/query` or `@query` before the caret that a popup completes. */
 interface Trigger {
@@ -35,12 +44,15 @@ export function ReplyBox({
   onTyping,
   quickAnswers,
   mentions,
+  commands,
 }: {
   dialogId: number;
   /** Enables quick answers (the `/` popup and the "Quick answers" button). */
   quickAnswers?: QuickAnswerContext;
   /** Enables the `@` popup that mentions colleagues. */
   mentions?: MentionContext;
+  /** What `/rename`, `/chatid` and `/quote` act on; by default the workspace store's dialog. */
+  commands?: CommandContext;
   /** Resolves to whether it was sent; on false the draft stays. */
   onSend: (text: string, hidden: boolean, replyTo: number | null) => Promise<boolean>;
   onTyping: () => void;
@@ -55,18 +67,30 @@ export function ReplyBox({
   const [active, setActive] = useState(0);
   const [managing, setManaging] = useState(false);
   const [caretTo, setCaretTo] = useState<number | null>(null);
+  const storeCommands = useStoreCommands(dialogId);
+  const cmdCtx = commands ?? storeCommands;
+  // The command typed from the start of the draft up to the caret, and what a command lacks.
+  const [command, setCommand] = useState<CommandToken | null>(null);
+  const [hint, setHint] = useState<string | null>(null);
   const live = trigger !== null && `${trigger.kind}:${trigger.start}` !== dismissed;
   const slashOpen = live && !!quickAnswers && trigger.kind === 'slash';
   const mentionOpen = live && !!mentions && trigger.kind === 'mention';
+  // A `/` or `@` typed after the command's (e.g. in the new title) is the one being completed.
+  const commandOpen =
+    !!cmdCtx && command !== null && `slash:${command.start}` !== dismissed && !(trigger && trigger.start > command.start);
   const found = useQuickAnswerSearch(slashOpen ? trigger.query : null, quickAnswers);
   const people = useMentionSearch(mentionOpen ? trigger.query : null, mentions);
+  const cmdName = commandOpen ? command.name : null;
+  const cmdArg = commandOpen ? command.arg : null;
+  const cmds = useMemo(() => (cmdName === null ? [] : matchCommands(cmdName, cmdArg)), [cmdName, cmdArg]);
   const answers = slashOpen ? found : [];
   const colleagues = mentionOpen ? people : [];
-  const count = answers.length || colleagues.length;
+  const count = cmds.length + answers.length || colleagues.length;
   const popup = count > 0;
   const at = Math.min(active, Math.max(count - 1, 0));
+  const onCommand = at < cmds.length;
 
-  useEffect(() => setActive(0), [found, people]);
+  useEffect(() => setActive(0), [found, people, cmds]);
   useEffect(() => {
     if (caretTo === null || !ref.current) return;
     ref.current.focus();
@@ -75,7 +99,8 @@ export function ReplyBox({
   }, [caretTo]);
 
   const track = (text: string, caret: number | null) => {
-    if (caret === null || (!quickAnswers && !mentions)) {
+    setCommand(cmdCtx && caret !== null ? commandToken(text, caret) : null);
+    if (caret === null || (!quickAnswers && !mentions && !cmdCtx)) {
       setTrigger(null);
       return;
     }
@@ -98,6 +123,7 @@ export function ReplyBox({
     const text = draft.text;
     setDraft(dialogId, { ...draft, text: text.slice(0, from) + s + text.slice(to) });
     setTrigger(null);
+    setCommand(null);
     setCaretTo(from + s.length);
   };
 
@@ -120,14 +146,86 @@ export function ReplyBox({
     replace(trigger.start, trigger.end, mentionMarkup(e));
   };
 
+  /**
+   * Runs a command written as draft.text[from, to). On success its text leaves the draft (the
+   * rest stays); when something is missing, a hint says what and nothing happens.
+   */
+  const runCommand = async (c: CommandMatch, from: number, to: number) => {
+    if (!cmdCtx || busy) return;
+    const text = draft.text;
+    const rest = text.slice(0, from).trim() ? text.slice(0, from) + text.slice(to) : text.slice(to);
+    setTrigger(null);
+    setCommand(null);
+    const leave = () => {
+      // Only if the draft did not change meanwhile (rename waits for the server).
+      if (getDraft(dialogId).text !== text) return;
+      setDraft(dialogId, { ...getDraft(dialogId), text: rest.trim() ? rest : '' });
+      setCaretTo(0);
+    };
+    switch (c.spec.name) {
+      case 'rename': {
+        const title = cleanTitle(c.arg);
+        if (!title) {
+          replace(from, to, '/rename ');
+          setHint('Type the new title after /rename, then press Enter.');
+          return;
+        }
+        if (titleTooLong(title)) {
+          setHint('The title is too long: at most 255 bytes.');
+          return;
+        }
+        setHint(null);
+        setBusy(true);
+        const ok = await cmdCtx.rename(title);
+        setBusy(false);
+        if (ok) leave();
+        ref.current?.focus();
+        return;
+      }
+      case 'chatid':
+        if (c.arg) {
+          setHint('Nothing may follow /chatid.');
+          return;
+        }
+        setHint(null);
+        leave();
+        await cmdCtx.copyChatId();
+        return;
+      case 'quote': {
+        const m = cmdCtx.lastCustomerMessage();
+        if (!m) {
+          setHint('There is no customer message to quote yet.');
+          return;
+        }
+        setHint(null);
+        const q = quoteMarkup(m.name, m.text) + c.arg;
+        setDraft(dialogId, { text: q + rest, replyTo: m.id });
+        setCaretTo(q.length);
+        return;
+      }
+    }
+  };
+
+  /** Runs a command chosen in the popup: the one typed up to the caret. */
+  const choose = (c: CommandMatch) => {
+    if (commandOpen) void runCommand(c, command.start, command.end);
+  };
+
   const pickActive = () => {
-    if (answers.length) insert(answers[at]);
+    if (onCommand) choose(cmds[at]);
+    else if (answers.length) insert(answers[at - cmds.length]);
     else if (colleagues.length) mention(colleagues[at]);
   };
 
   const send = async () => {
     const text = draft.text.trim();
     if (!text || busy) return;
+    // A command is never sent as a message, even with its popup closed.
+    const c = cmdCtx ? parseCommand(draft.text) : null;
+    if (c) {
+      await runCommand(c, 0, draft.text.length);
+      return;
+    }
     setBusy(true);
     const ok = await onSend(text, hidden, draft.replyTo);
     setBusy(false);
@@ -156,7 +254,23 @@ export function ReplyBox({
           </div>
         )}
         <div className="reply-input">
-          {answers.length > 0 && <QuickAnswerPopup items={answers} active={at} onPick={insert} onHover={setActive} />}
+          {cmds.length > 0 && (
+            <div className="qa-popup">
+              <CommandList items={cmds} active={onCommand ? at : -1} onPick={choose} onHover={setActive} />
+              {answers.length > 0 && (
+                <div style={{ borderTop: '1px solid var(--line)', marginTop: '0.25rem', paddingTop: '0.25rem' }}>
+                  <QuickAnswerPopup
+                    embedded
+                    items={answers}
+                    active={onCommand ? -1 : at - cmds.length}
+                    onPick={insert}
+                    onHover={(i) => setActive(cmds.length + i)}
+                  />
+                </div>
+              )}
+            </div>
+          )}
+          {cmds.length === 0 && answers.length > 0 && <QuickAnswerPopup items={answers} active={at} onPick={insert} onHover={setActive} />}
           {colleagues.length > 0 && <MentionPopup items={colleagues} active={at} onPick={mention} onHover={setActive} />}
           <textarea
             id={REPLY_TEXTAREA_ID}
@@ -165,18 +279,28 @@ export function ReplyBox({
             placeholder={hidden ? 'Note for employees only…' : 'Write a reply…'}
             rows={3}
             value={draft.text}
-            aria-controls={answers.length ? QUICK_ANSWER_LIST_ID : colleagues.length ? MENTION_LIST_ID : undefined}
-            aria-activedescendant={
-              answers.length
-                ? quickAnswerOptionId(answers[at].id)
+            aria-controls={
+              cmds.length || answers.length
+                ? [cmds.length ? COMMAND_LIST_ID : '', answers.length ? QUICK_ANSWER_LIST_ID : ''].filter(Boolean).join(' ')
                 : colleagues.length
-                  ? mentionOptionId(colleagues[at].id)
+                  ? MENTION_LIST_ID
                   : undefined
             }
+            aria-activedescendant={
+              onCommand && cmds.length
+                ? commandOptionId(cmds[at].spec.name)
+                : answers.length
+                  ? quickAnswerOptionId(answers[at - cmds.length].id)
+                  : colleagues.length
+                    ? mentionOptionId(colleagues[at].id)
+                    : undefined
+            }
+            aria-describedby={hint ? REPLY_HINT_ID : undefined}
             onSelect={(e) => track(e.currentTarget.value, e.currentTarget.selectionStart)}
             onChange={(e) => {
               setDraft(dialogId, { ...draft, text: e.target.value });
               track(e.target.value, e.target.selectionStart);
+              setHint(null);
               // Typing notices reach the customer, so a note in progress must not send them.
               if (e.target.value && !hidden) onTyping();
             }}
@@ -188,15 +312,15 @@ export function ReplyBox({
                   setActive((i) => (Math.min(i, count - 1) + step + count) % count);
                   return;
                 }
-                if ((e.key === 'Enter' || (e.key === 'Tab' && colleagues.length > 0)) && !e.shiftKey) {
+                if ((e.key === 'Enter' || (e.key === 'Tab' && (colleagues.length > 0 || onCommand))) && !e.shiftKey) {
                   e.preventDefault();
                   pickActive();
                   return;
                 }
-                if (e.key === 'Escape' && trigger) {
+                if (e.key === 'Escape' && (trigger || commandOpen)) {
                   e.preventDefault();
                   e.stopPropagation();
-                  setDismissed(`${trigger.kind}:${trigger.start}`);
+                  setDismissed(commandOpen && cmds.length ? `slash:${command.start}` : `${trigger!.kind}:${trigger!.start}`);
                   return;
                 }
               }
@@ -207,6 +331,10 @@ export function ReplyBox({
               }
             }}
           />
+        </div>
+        {/* Always there, so the hint is announced; empty, it takes back the grid's gap. */}
+        <div id={REPLY_HINT_ID} className="reply-hint muted" role="status" style={{ fontSize: '0.85rem', marginTop: hint ? 0 : '-0.35rem' }}>
+          {hint}
         </div>
         <div className="reply-bar">
           <div className="reply-tools">
