@@ -11,7 +11,7 @@ export CCACHE_NOHASHDIR := 1
 LISTEN ?= 127.0.0.1:8080
 DATA_DIR ?= ./data
 
-.PHONY: deps build build-asan run test fuzz bench-store format clean
+.PHONY: deps build build-asan run test fuzz bench-store bench format clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -54,9 +54,16 @@ fuzz: deps
 	  -artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/corpus fuzz/corpus/bbcode
 
 bench-store: deps
-	cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release
+	cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS=
 	cmake --build build/release -j $(JOBS) --target store_bench
 	build/release/store_bench
+
+# End-to-end benchmark (scripts/bench.sh): a Release server on a temporary SQLite data dir,
+# driven by the load client bench/load_client.cc; prints a table, writes build/bench/report.json.
+bench: deps
+	cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS=
+	cmake --build build/release -j $(JOBS) --target omniline omniline_bench
+	bash scripts/bench.sh --out build/bench
 
 format:
 	find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i
