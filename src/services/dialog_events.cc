@@ -25,6 +25,16 @@ Result<DialogAccess> dialog_access(store::ReadTx& tx, const domain::Employee& e,
   return a;
 }
 
+Result<VisibleMessage> visible_message(store::ReadTx& tx, const domain::Employee& e, MessageId id) {
+  auto m = tx.message_by_id(id);
+  if (!m.ok()) return std::move(m).take_error();
+  auto d = tx.dialog_by_id(m->dialog_id);
+  if (!d.ok()) return std::move(d).take_error();
+  auto access = dialog_access(tx, e, *d);
+  if (!access.ok()) return Error::not_found("message not found");
+  return VisibleMessage{std::move(*m), std::move(*d), *access};
+}
+
 std::string author_name(store::ReadTx& tx, const domain::Message& m) {
   if (m.author_kind == domain::AuthorKind::kOperator) {
     auto e = tx.employee_by_id(m.author_employee);

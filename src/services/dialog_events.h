@@ -26,6 +26,15 @@ struct DialogAccess {
 Result<DialogAccess> dialog_access(store::ReadTx& tx, const domain::Employee& e,
                                    const domain::Dialog& d);
 
+// A message with its dialog, as `e` may see it; not_found when the message does not exist or
+// its dialog is not visible to `e` (the two are not told apart).
+struct VisibleMessage {
+  domain::Message message;
+  domain::Dialog dialog;
+  DialogAccess access;
+};
+Result<VisibleMessage> visible_message(store::ReadTx& tx, const domain::Employee& e, MessageId id);
+
 // The name shown as a message's author.
 std::string author_name(store::ReadTx& tx, const domain::Message& m);
 

@@ -317,12 +317,10 @@ Result<domain::Message> DialogService::edit_message(const Principal& who, Messag
   domain::Message out;
   bool queued = false;
   Status st = write_with_events(store_, hub_, [&](store::WriteTx& tx, TxEvents& ev) -> Status {
-    auto m = tx.message_by_id(id);
-    if (!m.ok()) return std::move(m).take_error();
-    auto d = tx.dialog_by_id(m->dialog_id);
-    if (!d.ok()) return std::move(d).take_error();
-    auto access = dialog_access(tx, who.employee, *d);
-    if (!access.ok()) return Error::not_found("message not found");
+    auto v = visible_message(tx, who.employee, id);
+    if (!v.ok()) return std::move(v).take_error();
+    domain::Message* m = &v->message;
+    const domain::Dialog* d = &v->dialog;
     const bool own = m->author_kind == domain::AuthorKind::kOperator &&
                      m->author_employee == who.employee.id;
     const bool admin = who.employee.role == domain::Role::kAdmin &&
@@ -353,11 +351,7 @@ Result<std::vector<domain::MessageEdit>> DialogService::message_edits(const Prin
                                                                       MessageId id) {
   return store_.read_value<std::vector<domain::MessageEdit>>(
       [&](store::ReadTx& tx) -> Result<std::vector<domain::MessageEdit>> {
-        auto m = tx.message_by_id(id);
-        if (!m.ok()) return std::move(m).take_error();
-        auto d = tx.dialog_by_id(m->dialog_id);
-        if (!d.ok()) return std::move(d).take_error();
-        if (!dialog_access(tx, who.employee, *d).ok()) return Error::not_found("message not found");
+        if (auto v = visible_message(tx, who.employee, id); !v.ok()) return v.error();
         return tx.message_edits(id);
       });
 }
@@ -366,12 +360,11 @@ Result<domain::Message> DialogService::delete_message(const Principal& who, Mess
   domain::Message out;
   bool queued = false;
   Status st = write_with_events(store_, hub_, [&](store::WriteTx& tx, TxEvents& ev) -> Status {
-    auto m = tx.message_by_id(id);
-    if (!m.ok()) return std::move(m).take_error();
-    auto d = tx.dialog_by_id(m->dialog_id);
-    if (!d.ok()) return std::move(d).take_error();
-    auto access = dialog_access(tx, who.employee, *d);
-    if (!access.ok()) return Error::not_found("message not found");
+    auto v = visible_message(tx, who.employee, id);
+    if (!v.ok()) return std::move(v).take_error();
+    domain::Message* m = &v->message;
+    const domain::Dialog* d = &v->dialog;
+    const DialogAccess* access = &v->access;
     const bool own = m->author_kind == domain::AuthorKind::kOperator &&
                      m->author_employee == who.employee.id;
     if (!own && !(access->sees_all && m->author_kind == domain::AuthorKind::kOperator))

@@ -86,11 +86,8 @@ export function cleanTitle(s: string): string {
 
 export const titleTooLong = (title: string) => new TextEncoder().encode(title).length > MAX_TITLE_BYTES;
 
-/** The markup `/quote` puts into the draft: `[quote=Name]text[/quote]` and a new line. */
-export function quoteMarkup(name: string, text: string): string {
-  const who = name.replace(/[[\]\n]/g, '').trim();
-  return `${who ? `[quote=${who}]` : '[quote]'}${text}[/quote]\n`;
-}
+// `/quote` writes the same markup as the message menu's Quote.
+export { quoteMarkup } from '../state/drafts';
 
 /** What the commands act on: the open dialog, through the workspace store in the app. */
 export interface CommandContext {

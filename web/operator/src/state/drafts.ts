@@ -41,11 +41,17 @@ export function clearDraft(dialogId: number) {
   setDraft(dialogId, EMPTY);
 }
 
+/** A quote of a message: `[quote=Name]text[/quote]` (or `[quote]…` without a name) and a new line. */
+export function quoteMarkup(name: string, text: string): string {
+  const who = name.replace(/[[\]\n]/g, '').trim();
+  return `${who ? `[quote=${who}]` : '[quote]'}${text}[/quote]\n`;
+}
+
 /** Appends a quote of a message to the draft and makes the reply answer it. */
-export function quoteIntoDraft(dialogId: number, messageId: number, text: string) {
+export function quoteIntoDraft(dialogId: number, messageId: number, text: string, author = '') {
   const cur = getDraft(dialogId);
   const sep = cur.text && !cur.text.endsWith('\n') ? '\n' : '';
-  setDraft(dialogId, { text: `${cur.text}${sep}[quote]${text}[/quote]\n`, replyTo: messageId });
+  setDraft(dialogId, { text: `${cur.text}${sep}${quoteMarkup(author, text)}`, replyTo: messageId });
 }
 
 export function useDraft(dialogId: number): Draft {
