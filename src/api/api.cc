@@ -44,6 +44,7 @@ void Api::add_routes() {
   add_widget_routes();
   add_hook_routes();
   add_quick_answer_routes();
+  add_file_routes();
 }
 
 Response widget_preflight(const Request& req);  // widget_handlers.cc

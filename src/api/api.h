@@ -16,6 +16,7 @@
 #include "services/auth_service.h"
 #include "services/dialog_service.h"
 #include "services/employee_service.h"
+#include "services/files.h"
 #include "services/line_service.h"
 #include "services/quick_answer_service.h"
 #include "services/routing_service.h"
@@ -42,6 +43,7 @@ struct ApiDeps {
   events::Hub& hub;
   services::Presence& presence;
   services::QuickAnswerService& quick_answers;
+  services::FileService& files;
   // Set only with `serve --test-clock`: POST /api/v1/testing/clock moves it.
   AdjustableClock* test_clock = nullptr;
   services::OutboxWorker* outbox = nullptr;
@@ -85,6 +87,7 @@ class Api {
   void add_widget_routes();
   void add_hook_routes();
   void add_quick_answer_routes();
+  void add_file_routes();
   Response route_login(Request& req);
   Response route_logout(Request& req);
   Response route_me(Request& req);

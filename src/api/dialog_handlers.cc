@@ -189,7 +189,10 @@ void Api::add_dialog_routes() {
     auto body = parse_object(req.body);
     if (!body.ok()) return error_response(body.error());
     services::NewMessage in;
-    auto text = req_string(*body, "text");
+    auto files = opt_ids(*body, "files");
+    if (!files.ok()) return error_response(files.error());
+    for (std::int64_t f : *files) in.files.emplace_back(f);
+    auto text = message_text(*body, !in.files.empty());
     if (!text.ok()) return error_response(text.error());
     in.text = std::move(*text);
     auto hidden = opt_bool(*body, "hidden");
@@ -198,9 +201,6 @@ void Api::add_dialog_routes() {
     auto reply = opt_int(*body, "reply_to");
     if (!reply.ok()) return error_response(reply.error());
     if (*reply) in.reply_to = MessageId(**reply);
-    if (auto f = body->find("files"); f != body->end() && !f->value().is_null() &&
-                                      !(f->value().is_array() && f->value().as_array().empty()))
-      return error_response(Error::invalid("files are not supported yet"));
     auto m = deps_.dialogs.send(*who, DialogId(*id), in);
     if (!m.ok()) return error_response(m.error());
     return json_response(201, views::message(*m, who->employee.name));

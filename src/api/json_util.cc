@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 #include <charconv>
 
+#include "domain/file.h"
 #include "services/crypto.h"
 
 namespace omniline::api {
@@ -95,6 +96,42 @@ Result<std::optional<std::int64_t>> opt_int(const json::object& o, std::string_v
   if (v.is_uint64() && v.as_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
     return std::optional<std::int64_t>(static_cast<std::int64_t>(v.as_uint64()));
   return Error::invalid("field '" + std::string(key) + "' must be an integer");
+}
+
+Result<std::string> message_text(const json::object& o, bool has_files) {
+  if (!has_files) return req_string(o, "text");
+  auto t = opt_string(o, "text");
+  if (!t.ok()) return std::move(t).take_error();
+  return t->value_or("");
+}
+
+Result<std::vector<std::int64_t>> opt_ids(const json::object& o, std::string_view key) {
+  std::vector<std::int64_t> out;
+  auto it = o.find(key);
+  if (it == o.end() || it->value().is_null()) return out;
+  const Error bad = Error::invalid("field '" + std::string(key) + "' must be an array of ids");
+  if (!it->value().is_array()) return bad;
+  for (const json::value& v : it->value().as_array()) {
+    if (v.is_int64() && v.as_int64() > 0)
+      out.push_back(v.as_int64());
+    else if (v.is_uint64() && v.as_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
+      out.push_back(static_cast<std::int64_t>(v.as_uint64()));
+    else
+      return bad;
+  }
+  return out;
+}
+
+Result<UploadedFile> uploaded_file(const Request& req) {
+  auto type = req.header("content-type");
+  if (!type) return Error::invalid("the upload must be multipart/form-data with a part named file");
+  auto boundary = domain::multipart_boundary(*type);
+  if (!boundary.ok()) return std::move(boundary).take_error();
+  auto parts = domain::parse_multipart(req.body, *boundary);
+  if (!parts.ok()) return std::move(parts).take_error();
+  for (const auto& p : *parts)
+    if (p.name == "file") return UploadedFile{p.filename.value_or("file"), p.data};
+  return Error::invalid("the upload has no part named file");
 }
 
 Result<std::string> req_string(const json::object& o, std::string_view key) {

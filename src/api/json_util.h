@@ -6,6 +6,7 @@
 #include <boost/json/value.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "api/http_types.h"
@@ -27,6 +28,17 @@ Result<std::optional<std::string>> opt_string(const boost::json::object& o, std:
 Result<std::optional<bool>> opt_bool(const boost::json::object& o, std::string_view key);
 Result<std::optional<std::int64_t>> opt_int(const boost::json::object& o, std::string_view key);
 Result<std::string> req_string(const boost::json::object& o, std::string_view key);
+// A message's "text": required, except that a message with files may leave it out.
+Result<std::string> message_text(const boost::json::object& o, bool has_files);
+// An optional array of positive integer ids (missing or null: empty).
+Result<std::vector<std::int64_t>> opt_ids(const boost::json::object& o, std::string_view key);
+
+// The one file of a multipart/form-data upload: the part named "file". `data` views req.body.
+struct UploadedFile {
+  std::string name;
+  std::string_view data;
+};
+Result<UploadedFile> uploaded_file(const Request& req);
 
 // ?limit= (default 50, 1..200) and ?cursor= (opaque; produced by make_cursor).
 struct PageParams {

@@ -171,13 +171,28 @@ void Api::add_widget_routes() {
       return with_cors(rate_limited(wait), req);
     auto body = parse_object(req.body);
     if (!body.ok()) return with_cors(error_response(body.error()), req);
-    auto text = req_string(*body, "text");
+    auto file_ids = opt_ids(*body, "files");
+    if (!file_ids.ok()) return with_cors(error_response(file_ids.error()), req);
+    std::vector<FileId> files(file_ids->begin(), file_ids->end());
+    auto text = message_text(*body, !files.empty());
     if (!text.ok()) return with_cors(error_response(text.error()), req);
     auto client_id = opt_string(*body, "client_id");
     if (!client_id.ok()) return with_cors(error_response(client_id.error()), req);
-    auto m = deps_.widget.send(*who, *text, client_id->value_or(""));
+    auto m = deps_.widget.send(*who, *text, client_id->value_or(""), std::move(files));
     if (!m.ok()) return with_cors(error_response(m.error()), req);
     return with_cors(json_response(201, views::customer_message(*m, who->customer.name)), req);
+  });
+
+  router_.add("POST", "/api/v1/widget/files", [this, caller](Request& req) {
+    auto who = caller(req);
+    if (!who.ok()) return with_cors(error_response(who.error()), req);
+    if (int wait = deps_.widget.limit_customer(who->customer.id); wait > 0)
+      return with_cors(rate_limited(wait), req);
+    auto part = uploaded_file(req);
+    if (!part.ok()) return with_cors(error_response(part.error()), req);
+    auto f = deps_.files.upload(services::Uploader{{}, who->customer.id}, part->name, part->data);
+    if (!f.ok()) return with_cors(error_response(f.error()), req);
+    return with_cors(json_response(201, views::file(*f)), req);
   });
 
   router_.add("POST", "/api/v1/widget/typing", [this, caller](Request& req) {

@@ -13,6 +13,7 @@
 #include "services/auth_service.h"
 #include "services/crypto.h"
 #include "services/employee_service.h"
+#include "services/files.h"
 #include "store/store.h"
 
 namespace {
@@ -32,6 +33,8 @@ struct Options {
   std::size_t max_connections = 18000;
   std::size_t header_limit = 16 * 1024;
   std::size_t body_limit = 1024 * 1024;
+  std::size_t upload_limit = 25 * 1024 * 1024;
+  std::string public_url;
   int read_timeout_s = 15;
   int idle_timeout_s = 60;
   int shutdown_grace_s = 10;
@@ -211,6 +214,16 @@ int serve(const Options& o) {
   services::DialogService dialogs(**store, hub, routing, clock);
   services::WidgetService widget(**store, hub, dialogs, clock);
   services::QuickAnswerService quick_answers(**store, clock);
+  services::LocalBlobStore blobs(o.data_dir + "/files");
+  services::FileService files(**store, blobs, clock);
+  auto url_key = services::file_url_key(**store);
+  if (!url_key.ok()) {
+    spdlog::critical("files: {}", url_key.error().message);
+    return 1;
+  }
+  std::string public_url = o.public_url;
+  while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
+  services::install_file_urls(std::make_shared<services::FileUrls>(*url_key, clock, public_url));
   services::OutboxWorker outbox(**store, clock, {}, [&dialogs](MessageId id, domain::DeliveryStatus s) {
     if (Status st = dialogs.set_delivery(id, s); !st.ok())
       spdlog::warn("outbox: recording delivery of message {}: {}", id.get(), st.error().message);
@@ -224,7 +237,7 @@ int serve(const Options& o) {
   api::Api api({.store = **store, .auth = auth, .employees = employees, .metrics = metrics,
                 .lines = lines, .dialogs = dialogs, .widget = widget, .routing = routing,
                 .hub = hub, .presence = presence, .quick_answers = quick_answers,
-                .test_clock = o.test_clock ? &test_clock : nullptr, .outbox = &outbox},
+                .files = files, .test_clock = o.test_clock ? &test_clock : nullptr, .outbox = &outbox},
                apic);
   routing.start();
   outbox.start();
@@ -234,6 +247,7 @@ int serve(const Options& o) {
   sc.max_connections = o.max_connections;
   sc.header_limit = o.header_limit;
   sc.body_limit = o.body_limit;
+  sc.upload_limit = o.upload_limit;
   sc.read_timeout = std::chrono::seconds(o.read_timeout_s);
   sc.idle_timeout = std::chrono::seconds(o.idle_timeout_s);
   sc.shutdown_grace = std::chrono::seconds(o.shutdown_grace_s);
@@ -369,6 +383,11 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1024, 1 << 20));
   setting(serve_cmd, "--body-limit", o.body_limit, "JSON body bytes at most")
       ->check(CLI::Range(1024, 1 << 30));
+  setting(serve_cmd, "--upload-limit", o.upload_limit, "uploaded file bytes at most")
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 32));
+  setting(serve_cmd, "--public-url", o.public_url,
+          "the server's address as others reach it (https://chat.example.com), for links in "
+          "webhooks and channel set-up; empty: links are relative");
   setting(serve_cmd, "--read-timeout", o.read_timeout_s, "seconds to receive a header or body")
       ->check(CLI::Range(1, 3600));
   setting(serve_cmd, "--idle-timeout", o.idle_timeout_s, "seconds a keep-alive connection may idle")

@@ -32,6 +32,7 @@ using DialogId = Id<struct DialogIdTag>;
 using SessionId = Id<struct SessionIdTag>;
 using MessageId = Id<struct MessageIdTag>;
 using OutboxId = Id<struct OutboxIdTag>;
+using FileId = Id<struct FileIdTag>;
 
 }  // namespace omniline
 

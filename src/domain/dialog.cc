@@ -31,6 +31,11 @@ Status validate_message_text(std::string_view text) {
   return {};
 }
 
+Status validate_message_body(std::string_view text, std::size_t files) {
+  if (files == 0 || !text.empty()) return validate_message_text(text);
+  return {};
+}
+
 // Empty resets the title to the default one.
 Status validate_title(std::string_view title) {
   if (title.size() > kMaxTitleLength)

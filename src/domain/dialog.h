@@ -9,6 +9,7 @@
 #include "common/clock.h"
 #include "common/ids.h"
 #include "common/result.h"
+#include "domain/file.h"
 
 namespace omniline::domain {
 
@@ -109,12 +110,15 @@ struct Message {
   UnixMs created_at = 0;
   std::optional<UnixMs> edited_at;
   std::optional<UnixMs> deleted_at;
+  std::vector<FileRef> files;  // attachments, in the order sent
 };
 
 constexpr std::size_t kMaxMessageLength = 20000;
 constexpr std::size_t kMaxTitleLength = 255;
 constexpr std::size_t kMaxExternalIdLength = 255;
 Status validate_message_text(std::string_view text);  // non-empty after trim, UTF-8, ≤ limit
+// A message with files may have an empty text; otherwise as validate_message_text.
+Status validate_message_body(std::string_view text, std::size_t files);
 Status validate_title(std::string_view title);
 Status validate_external_id(std::string_view id);  // 1..255 bytes
 

@@ -65,6 +65,14 @@ api::Response error_with_status(const Error& error, int status) {
   return r;
 }
 
+// Requests whose body may be as large as the upload limit.
+bool is_upload(const bhttp::request<bhttp::string_body>& header) {
+  if (header.method() != bhttp::verb::post) return false;
+  const std::string_view target = header.target();
+  const std::string_view path = target.substr(0, target.find('?'));
+  return path == "/api/v1/files" || path == "/api/v1/widget/files";
+}
+
 // What to answer when reading a request failed: 413/431/400, or nothing when the peer is gone
 // or too slow (timeout, reset, cancelled by the shutdown).
 std::optional<api::Response> read_failure(const boost::system::error_code& ec,
@@ -165,7 +173,9 @@ asio::awaitable<void> run_http_session(std::shared_ptr<Shared> shared, tcp::sock
     const std::string request_id = crypto::random_hex(8);
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(cfg.header_limit));
-    parser.body_limit(cfg.body_limit);
+    // The header is read under the larger of the two limits (a declared Content-Length is
+    // checked against it there); once the path is known, the request's own limit applies.
+    parser.body_limit(std::max(cfg.body_limit, cfg.upload_limit));
 
     // The whole header must arrive within read_timeout: a client trickling bytes is cut off.
     stream.expires_after(cfg.read_timeout);
@@ -234,13 +244,22 @@ asio::awaitable<void> run_http_session(std::shared_ptr<Shared> shared, tcp::sock
       co_return;
     }
 
-    // The body, under the same timeout and the body limit.
-    stream.expires_after(cfg.read_timeout);
+    // The body, under the same timeout and the body limit (uploads: their own limit and time).
+    const bool upload = is_upload(header);
+    const std::size_t body_limit = upload ? cfg.upload_limit : cfg.body_limit;
+    parser.body_limit(body_limit);
+    if (auto declared = parser.content_length(); declared && *declared > body_limit) {
+      const auto failure = *read_failure(bhttp::error::body_limit, body_limit);
+      metrics.record_request("unreadable", std::string(header.method_string()), failure.status, 0);
+      co_await reply_and_close(stream, buffer, failure, request_id);
+      break;
+    }
+    stream.expires_after(upload ? cfg.upload_timeout : cfg.read_timeout);
     auto [bec, bn] =
         co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
     (void)bn;
     if (bec) {
-      auto failure = read_failure(bec, cfg.body_limit);
+      auto failure = read_failure(bec, body_limit);
       if (failure) {
         metrics.record_request("unreadable", std::string(header.method_string()), failure->status,
                                0);

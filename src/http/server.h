@@ -27,6 +27,8 @@ struct ServerConfig {
   int worker_threads = 32;
   std::size_t header_limit = 16 * 1024;
   std::size_t body_limit = 1024 * 1024;   // JSON bodies
+  std::size_t upload_limit = 25 * 1024 * 1024;  // file uploads (kUploadPaths)
+  std::chrono::seconds upload_timeout{300};      // the whole body of an upload must arrive within
   std::chrono::seconds read_timeout{15};  // whole header (and whole body) must arrive within
   std::chrono::seconds idle_timeout{60};  // keep-alive connection with no request
   std::size_t max_connections = 18000;

@@ -2,6 +2,7 @@
 #include "domain/bbcode.h"
 #include "domain/session_state.h"
 #include "services/dialog_service.h"
+#include "services/files.h"
 #include "services/views.h"
 
 namespace omniline::services {
@@ -334,7 +335,8 @@ Status DialogService::apply_action(store::WriteTx& tx, TxEvents& ev, const domai
 
 Result<domain::Message> DialogService::send(const Principal& who, DialogId id,
                                             const NewMessage& in) {
-  if (Status st = domain::validate_message_text(in.text); !st.ok()) return st.error();
+  if (Status st = domain::validate_message_body(in.text, in.files.size()); !st.ok())
+    return st.error();
   domain::Message out;
   std::vector<EmployeeId> freed;
   bool queued = false;
@@ -352,6 +354,8 @@ Result<domain::Message> DialogService::send(const Principal& who, DialogId id,
       if (!r.ok() || r->dialog_id != d->id)
         return Error::invalid("reply_to must be a message of this dialog");
     }
+    auto files = FileService::attachable(tx, Uploader{me.id, {}}, in.files);
+    if (!files.ok()) return std::move(files).take_error();
     // Mentions must name active colleagues and chats the writer may open.
     const auto nodes = domain::bbcode::parse(in.text);
     std::vector<EmployeeId> mentioned;
@@ -402,6 +406,7 @@ Result<domain::Message> DialogService::send(const Principal& who, DialogId id,
     m.hidden = in.hidden;
     m.reply_to = in.reply_to;
     m.created_at = now;
+    m.files = std::move(*files);
     auto channel = tx.channel_by_id(d->channel_id);
     const bool via_outbox =
         !in.hidden && channel.ok() && channel->kind == domain::ChannelKind::kApi;

@@ -4,6 +4,7 @@
 
 #include "domain/bbcode.h"
 #include "domain/permissions.h"
+#include "services/files.h"
 #include "services/views.h"
 
 namespace omniline::services {
@@ -86,6 +87,22 @@ Result<domain::EventRecord> dialog_event(store::ReadTx& tx, const domain::Dialog
   return e;
 }
 
+namespace {
+// The connector downloads files by signed, expiring links, absolute when --public-url is set.
+json::array outbound_files(const domain::Message& m) {
+  json::array out;
+  if (m.deleted_at) return out;
+  auto urls = file_urls();
+  for (const auto& f : m.files)
+    out.push_back(json::object{{"id", f.id.get()},
+                               {"name", f.name},
+                               {"size", f.size},
+                               {"mime", f.mime},
+                               {"url", urls ? urls->absolute(f.id) : std::string()}});
+  return out;
+}
+}  // namespace
+
 Result<bool> queue_outbound(store::WriteTx& tx, const domain::Dialog& d, const domain::Message& m,
                             const std::string& kind, const std::string& author, UnixMs now) {
   if (m.hidden || m.author_kind != domain::AuthorKind::kOperator) return false;
@@ -100,7 +117,8 @@ Result<bool> queue_outbound(store::WriteTx& tx, const domain::Dialog& d, const d
       {"text_plain", domain::bbcode::to_plain_text(nodes)},
       {"reply_to", m.reply_to.is_valid() ? json::value(m.reply_to.get()) : json::value()},
       {"author", json::object{{"name", author}}},
-      {"created_at", format_rfc3339(m.created_at)}};
+      {"created_at", format_rfc3339(m.created_at)},
+      {"files", outbound_files(m)}};
   if (kind != "message") {
     message["edited_at"] = m.edited_at ? json::value(format_rfc3339(*m.edited_at)) : json::value();
     message["deleted"] = m.deleted_at.has_value();

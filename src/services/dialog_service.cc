@@ -1,4 +1,5 @@
 #include "services/dialog_service.h"
+#include "services/files.h"
 
 #include "domain/permissions.h"
 #include "domain/session_state.h"
@@ -78,7 +79,9 @@ Result<IngestResult> DialogService::ingest(const InboundMessage& in) {
   if (Status st = domain::validate_external_id(in.message_id); !st.ok())
     return Error::invalid("message.id: " + st.error().message);
   if (in.chat_id.size() > domain::kMaxExternalIdLength) return Error::invalid("chat.id is too long");
-  if (Status st = domain::validate_message_text(in.text); !st.ok()) return st.error();
+  if (Status st = domain::validate_message_body(in.text, in.files.size()); !st.ok())
+    return st.error();
+  if (Status st = domain::validate_file_ids(in.files); !st.ok()) return st.error();
   if (in.user_name.size() > 200) return Error::invalid("user.name is too long");
   IngestResult out;
   Status st = write_with_events(store_, hub_, [&](store::WriteTx& tx, TxEvents& ev) -> Status {
@@ -95,6 +98,8 @@ Result<IngestResult> DialogService::ingest(const InboundMessage& in) {
     }
     auto customer = find_or_create_customer(tx, in, now);
     if (!customer.ok()) return std::move(customer).take_error();
+    auto files = FileService::attachable(tx, Uploader{{}, customer->id}, in.files);
+    if (!files.ok()) return std::move(files).take_error();
     auto d = tx.dialog_by_key(in.channel, customer->id, in.chat_id);
     bool created = false;
     if (!d.ok()) {
@@ -139,6 +144,7 @@ Result<IngestResult> DialogService::ingest(const InboundMessage& in) {
     m.text = in.text;
     m.external_id = in.message_id;
     m.created_at = now;
+    m.files = std::move(*files);
     if (Status a = add_message(tx, ev, *d, m); !a.ok()) return a;
     ++s.message_count;
     if (Status u = tx.update_session(s); !u.ok()) return u;

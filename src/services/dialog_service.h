@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/clock.h"
 #include "domain/dialog.h"
@@ -24,7 +25,8 @@ struct InboundMessage {
   std::string user_name, user_email, user_phone;
   std::string chat_id;     // the channel's chat id ("" when the channel has one chat per user)
   std::string message_id;  // the channel's message id: the idempotency key
-  std::string text;
+  std::string text;        // may be empty when files are given
+  std::vector<FileId> files;  // uploaded by this customer (widget) beforehand
 };
 
 struct IngestResult {
@@ -61,9 +63,10 @@ struct DialogDetail {
 inline constexpr int kUnreadCap = 100;
 
 struct NewMessage {
-  std::string text;
+  std::string text;  // may be empty when files are given
   bool hidden = false;
   MessageId reply_to;
+  std::vector<FileId> files;  // uploaded by the sender
 };
 
 struct DialogCounts {

@@ -5,6 +5,7 @@
 
 #include "common/clock.h"
 #include "domain/bbcode.h"
+#include "services/files.h"
 
 namespace omniline::services::views {
 namespace json = boost::json;
@@ -153,6 +154,30 @@ json::object dialog(const domain::Dialog& d, const domain::Session& s, const dom
   };
 }
 
+json::array files(const domain::Message& m) {
+  json::array out;
+  if (m.deleted_at) return out;  // a deleted message withdraws its files
+  auto urls = file_urls();
+  for (const auto& f : m.files)
+    out.push_back(json::object{{"id", f.id.get()},
+                               {"name", f.name},
+                               {"size", f.size},
+                               {"mime", f.mime},
+                               {"image", domain::is_inline_image(f.mime)},
+                               {"url", urls ? urls->path(f.id) : std::string()}});
+  return out;
+}
+
+json::object file(const domain::StoredFile& f) {
+  auto urls = file_urls();
+  return json::object{{"id", f.id.get()},
+                      {"name", f.name},
+                      {"size", f.size},
+                      {"mime", f.mime},
+                      {"image", domain::is_inline_image(f.mime)},
+                      {"url", urls ? urls->path(f.id) : std::string()}};
+}
+
 json::object message(const domain::Message& m, const std::string& author_name) {
   const bool deleted = m.deleted_at.has_value();
   return json::object{
@@ -169,6 +194,7 @@ json::object message(const domain::Message& m, const std::string& author_name) {
       {"created_at", format_rfc3339(m.created_at)},
       {"edited_at", time_or_null(m.edited_at)},
       {"deleted", deleted},
+      {"files", files(m)},
   };
 }
 
@@ -196,6 +222,7 @@ json::object customer_message(const domain::Message& m, const std::string& autho
       {"created_at", format_rfc3339(m.created_at)},
       {"edited_at", time_or_null(m.edited_at)},
       {"deleted", deleted},
+      {"files", files(m)},
   };
   if (m.author_kind == domain::AuthorKind::kCustomer && !m.external_id.empty()) {
     // Widget messages are stored as "c<customer id>:<client id>": give back what was sent.

@@ -3,6 +3,7 @@
 // separate functions, so what a customer can see is decided here and nowhere else.
 #pragma once
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <optional>
 #include <string>
@@ -30,6 +31,10 @@ boost::json::object dialog(const domain::Dialog& d, const domain::Session& s,
                            const std::string& last_author_name, const domain::Channel* channel);
 // `author_name`: the employee's or customer's name (empty for system messages).
 boost::json::object message(const domain::Message& m, const std::string& author_name);
+// A message's files with signed download URLs ([] for a deleted message).
+boost::json::array files(const domain::Message& m);
+// An uploaded file, as the upload answers it.
+boost::json::object file(const domain::StoredFile& f);
 boost::json::object employee_brief(const domain::Employee& e);
 
 // --- what the customer sees ---

@@ -117,12 +117,14 @@ Result<WidgetCaller> WidgetService::authenticate(std::string_view token) {
 }
 
 Result<domain::Message> WidgetService::send(const WidgetCaller& who, const std::string& text,
-                                            const std::string& client_id) {
+                                            const std::string& client_id,
+                                            std::vector<FileId> files) {
   if (client_id.size() > 100) return Error::invalid("client_id is too long");
   InboundMessage in;
   in.channel = who.channel.id;
   in.user_id = who.customer.external_id;
   in.text = text;
+  in.files = std::move(files);
   // Client ids are the customer's own: scope them so two customers never collide.
   // (Appended piecewise: GCC 12 at -O3 gives a false -Wrestrict for `"c" + std::to_string(…)`.)
   in.message_id = "c";

@@ -77,7 +77,7 @@ class WidgetService {
   Result<WidgetCaller> authenticate(std::string_view token);
   // Sends as the customer. `client_id` makes a resend after a network error harmless.
   Result<domain::Message> send(const WidgetCaller& who, const std::string& text,
-                               const std::string& client_id);
+                               const std::string& client_id, std::vector<FileId> files = {});
   // The first active webchat channel (by line, then channel id), for the /demo page.
   Result<ChannelId> demo_channel();
   // not_found for an unknown/disabled/non-webchat channel; forbidden for a disallowed origin.

@@ -186,6 +186,14 @@ class ReadTx {
   // The outbox item of a message (not_found: none).
   virtual Result<domain::OutboxItem> outbox_by_message(MessageId message) = 0;
 
+  // --- files ---
+  virtual Result<domain::StoredFile> file_by_id(FileId id) = 0;  // not_found
+  // Messages that carry the file (newest first, at most `limit`), deleted and hidden included.
+  virtual Result<std::vector<domain::Message>> messages_with_file(FileId id, int limit) = 0;
+
+  // --- settings: server-wide values kept in the database (keys, not user preferences) ---
+  virtual Result<std::optional<std::string>> setting(std::string_view key) = 0;
+
   // --- quick answers (answers of deleted lines and deleted answers are never read) ---
   virtual Result<domain::QuickAnswer> quick_answer_by_id(QuickAnswerId id) = 0;  // not_found
   virtual Result<Page<domain::QuickAnswer>> list_quick_answers(const QuickAnswerQuery& q) = 0;
@@ -239,7 +247,9 @@ class WriteTx : public ReadTx {
   virtual Result<SessionId> insert_session(const domain::Session& s) = 0;
   virtual Status update_session(const domain::Session& s) = 0;
 
-  // --- messages: conflict when (channel_id, external_id) is taken (non-empty external id) ---
+  // --- messages: conflict when (channel_id, external_id) is taken (non-empty external id).
+  // A message's files are stored with it (and indexed for messages_with_file); update_message
+  // does not change them.
   virtual Result<MessageId> insert_message(const domain::Message& m) = 0;
   virtual Status update_message(const domain::Message& m) = 0;
   virtual Status insert_message_edit(const domain::MessageEdit& e) = 0;
@@ -252,6 +262,12 @@ class WriteTx : public ReadTx {
   // --- outbox ---
   virtual Result<OutboxId> insert_outbox(const domain::OutboxItem& item) = 0;
   virtual Status update_outbox(const domain::OutboxItem& item) = 0;
+
+  // --- files: insert ignores id ---
+  virtual Result<FileId> insert_file(const domain::StoredFile& f) = 0;
+
+  // Sets the value unless the key has one; returns the value the key has afterwards.
+  virtual Result<std::string> put_setting_if_absent(std::string_view key, std::string_view value) = 0;
 
   // --- quick answers: insert ignores id (not_found when the line or author does not exist);
   // update replaces line_id, section, title, text and updated_at; delete is soft.

@@ -238,6 +238,32 @@ CREATE UNIQUE INDEX outbox_message ON outbox (message_id) WHERE kind = 'message'
 CREATE INDEX outbox_of_message ON outbox (message_id, id);
 CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE status = 'pending';
 )sql"},
+    // Uploaded files (bytes stored by content hash outside the database), the files of each
+    // message (copied onto it as JSON, and indexed by file for access checks), and
+    // server-wide settings such as the key that signs download URLs.
+    Migration{6, R"sql(
+CREATE TABLE files (
+  id INTEGER PRIMARY KEY,
+  sha256 TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  mime TEXT NOT NULL,
+  name TEXT NOT NULL,
+  uploader_employee INTEGER NOT NULL DEFAULT 0,
+  uploader_customer INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX files_sha256 ON files (sha256);
+CREATE TABLE message_files (
+  file_id INTEGER NOT NULL REFERENCES files(id),
+  message_id INTEGER NOT NULL REFERENCES messages(id),
+  PRIMARY KEY (file_id, message_id)
+) WITHOUT ROWID;
+ALTER TABLE messages ADD COLUMN files TEXT NOT NULL DEFAULT '[]';
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+)sql"},
 };
 
 Error too_new(int version) {

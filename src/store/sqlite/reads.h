@@ -61,6 +61,11 @@ Result<domain::OutboxItem> outbox_by_id(Connection& conn, OutboxId id);
 Result<std::vector<domain::OutboxItem>> due_outbox(Connection& conn, UnixMs now, int limit);
 Result<domain::OutboxItem> outbox_by_message(Connection& conn, MessageId message);
 
+// --- files, settings (sqlite_files.cc) ---
+Result<domain::StoredFile> file_by_id(Connection& conn, FileId id);
+Result<std::vector<domain::Message>> messages_with_file(Connection& conn, FileId id, int limit);
+Result<std::optional<std::string>> setting(Connection& conn, std::string_view key);
+
 // --- quick answers (sqlite_quick_answers.cc) ---
 Result<domain::QuickAnswer> quick_answer_by_id(Connection& conn, QuickAnswerId id);
 Result<Page<domain::QuickAnswer>> list_quick_answers(Connection& conn, const QuickAnswerQuery& q);

@@ -59,6 +59,28 @@ std::optional<std::vector<std::string>> parse_strings(std::string_view text) {
   return out;
 }
 
+// A message's files: [{"id", "name", "size", "mime"}, ...].
+std::optional<std::vector<domain::FileRef>> parse_files(std::string_view text) {
+  if (text == "[]" || text.empty()) return std::vector<domain::FileRef>{};
+  auto v = parse_json(text);
+  if (!v || !v->is_array()) return std::nullopt;
+  std::vector<domain::FileRef> out;
+  for (const json::value& e : v->as_array()) {
+    const json::object* o = e.if_object();
+    if (o == nullptr) return std::nullopt;
+    const json::value* id = o->if_contains("id");
+    const json::value* name = o->if_contains("name");
+    const json::value* size = o->if_contains("size");
+    const json::value* mime = o->if_contains("mime");
+    if (!id || !id->is_int64() || !name || !name->is_string() || !size || !size->is_int64() ||
+        !mime || !mime->is_string())
+      return std::nullopt;
+    out.push_back(domain::FileRef{FileId(id->as_int64()), std::string(name->as_string()),
+                                  size->as_int64(), std::string(mime->as_string())});
+  }
+  return out;
+}
+
 std::optional<int> int_field(const json::object& o, std::string_view key) {
   const json::value* v = o.if_contains(key);
   if (v == nullptr || !v->is_int64()) return std::nullopt;
@@ -188,6 +210,14 @@ std::string ints_json(const std::vector<std::int64_t>& values) {
   return json::serialize(a);
 }
 
+std::string files_json(const std::vector<domain::FileRef>& files) {
+  if (files.empty()) return "[]";
+  json::array a;
+  for (const auto& f : files)
+    a.push_back(json::object{{"id", f.id.get()}, {"name", f.name}, {"size", f.size}, {"mime", f.mime}});
+  return json::serialize(a);
+}
+
 // --- helpers ---
 
 Result<int> checked_limit(int limit, int max) {
@@ -313,6 +343,9 @@ Result<domain::Message> message_row(const Statement& st, int at) {
   m.created_at = st.column_int(at + 13);
   m.edited_at = st.column_optional_int(at + 14);
   m.deleted_at = st.column_optional_int(at + 15);
+  auto files = parse_files(st.column_text(at + 16));
+  if (!files) return bad_row("message", m.id.get(), "files");
+  m.files = std::move(*files);
   return m;
 }
 

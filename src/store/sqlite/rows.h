@@ -35,7 +35,8 @@ namespace omniline::store::sqlite {
 #define OMNILINE_MESSAGE_COLUMNS_OF(p)                                                 \
   p "id, " p "dialog_id, " p "session_id, " p "channel_id, " p "author_kind, " p       \
     "author_employee, " p "author_customer, " p "text, " p "hidden, " p "reply_to, " p \
-    "external_id, " p "system, " p "delivery, " p "created_at, " p "edited_at, " p "deleted_at"
+    "external_id, " p "system, " p "delivery, " p "created_at, " p "edited_at, " p "deleted_at, " \
+    p "files"
 #define OMNILINE_CUSTOMER_COLUMNS OMNILINE_CUSTOMER_COLUMNS_OF("")
 #define OMNILINE_DIALOG_COLUMNS OMNILINE_DIALOG_COLUMNS_OF("")
 #define OMNILINE_SESSION_COLUMNS OMNILINE_SESSION_COLUMNS_OF("")
@@ -73,6 +74,7 @@ std::string widget_json(const domain::WidgetSettings& w);
 std::string routing_json(const domain::RoutingSettings& r);
 std::string strings_json(const std::vector<std::string>& values);
 std::string ints_json(const std::vector<std::int64_t>& values);
+std::string files_json(const std::vector<domain::FileRef>& files);
 
 template <typename IdT>
 std::string ids_json(const std::vector<IdT>& ids) {

@@ -203,15 +203,25 @@ Result<MessageId> SqliteWriteTx::insert_message(const domain::Message& m) {
   auto st = conn_.prepare(
       "INSERT INTO messages (session_id, channel_id, author_kind, author_employee,"
       " author_customer, text, hidden, reply_to, external_id, system, delivery, edited_at,"
-      " deleted_at, dialog_id, created_at)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+      " deleted_at, dialog_id, created_at, files)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
   if (!st.ok()) return std::move(st).take_error();
   bind_message(*st, m);
-  st->bind(14, m.dialog_id.get()).bind(15, m.created_at);
+  st->bind(14, m.dialog_id.get()).bind(15, m.created_at).bind_text(16, files_json(m.files));
   if (Status r = st->run(); !r.ok()) {
     return write_error(*st, r.error(), "dialog not found", kMessageTaken);
   }
-  return MessageId(conn_.last_insert_rowid());
+  const MessageId id(conn_.last_insert_rowid());
+  if (!m.files.empty()) {
+    for (const auto& f : m.files) {
+      auto link = conn_.prepare("INSERT INTO message_files (file_id, message_id) VALUES (?1, ?2)");
+      if (!link.ok()) return std::move(link).take_error();
+      link->bind(1, f.id.get()).bind(2, id.get());
+      if (Status r = link->run(); !r.ok())
+        return write_error(*link, r.error(), "file not found", "a file is attached twice");
+    }
+  }
+  return id;
 }
 
 // Replaces every field but id, dialog_id and created_at.

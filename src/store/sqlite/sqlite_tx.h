@@ -134,6 +134,15 @@ class SqliteReads : public Base {
     return reads::outbox_by_message(conn_, message);
   }
 
+  // --- files, settings (sqlite_files.cc) ---
+  Result<domain::StoredFile> file_by_id(FileId id) override { return reads::file_by_id(conn_, id); }
+  Result<std::vector<domain::Message>> messages_with_file(FileId id, int limit) override {
+    return reads::messages_with_file(conn_, id, limit);
+  }
+  Result<std::optional<std::string>> setting(std::string_view key) override {
+    return reads::setting(conn_, key);
+  }
+
   // --- quick answers (sqlite_quick_answers.cc) ---
   Result<domain::QuickAnswer> quick_answer_by_id(QuickAnswerId id) override {
     return reads::quick_answer_by_id(conn_, id);
@@ -203,6 +212,10 @@ class SqliteWriteTx final : public SqliteReads<WriteTx> {
   Result<QuickAnswerId> insert_quick_answer(const domain::QuickAnswer& qa) override;
   Status update_quick_answer(const domain::QuickAnswer& qa) override;
   Status delete_quick_answer(QuickAnswerId id, UnixMs at) override;
+
+  // --- files, settings (sqlite_files.cc) ---
+  Result<FileId> insert_file(const domain::StoredFile& f) override;
+  Result<std::string> put_setting_if_absent(std::string_view key, std::string_view value) override;
 
  private:
   // Writes the queue of a line: positions in order, last_assigned_at kept for those who stay.

@@ -1,0 +1,295 @@
+// Files over the real server: uploads judged by content, safe downloads by signed URL, files on
+// messages (operator and widget), and bad input: wrong types, oversized bodies, someone else's
+// file, forged or expired links, withdrawn files.
+#include <gtest/gtest.h>
+
+#include "scenario.h"
+
+namespace omniline::testing {
+namespace {
+
+using scn::World;
+
+std::string S(std::int64_t v) { return std::to_string(v); }
+
+// A 1×1 PNG.
+const std::string kPng(
+    "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\r"
+    "IDATx\x9c\x63\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\0\0\0\0IEND\xae\x42\x60\x82",
+    67);
+
+const std::string kBoundary = "----omniline-test-boundary";
+
+std::string multipart(const std::string& filename, const std::string& data,
+                      const std::string& field = "file") {
+  return "--" + kBoundary + "\r\nContent-Disposition: form-data; name=\"" + field +
+         "\"; filename=\"" + filename + "\"\r\nContent-Type: application/octet-stream\r\n\r\n" +
+         data + "\r\n--" + kBoundary + "--\r\n";
+}
+
+class Files : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = new ServerProcess({"--upload-limit", "65536"});
+    ASSERT_TRUE(server_->start()) << server_->log();
+    w_ = new World(server_->port());
+  }
+  static void TearDownTestSuite() {
+    delete w_;
+    EXPECT_EQ(server_->stop(), 0) << server_->log();
+    delete server_;
+  }
+
+  static HttpResponse upload_as(const std::string& token, const std::string& body,
+                                const std::string& path = "/api/v1/files",
+                                const std::string& type = "") {
+    std::map<std::string, std::string> h = bearer(token);
+    h["Content-Type"] = type.empty() ? "multipart/form-data; boundary=" + kBoundary : type;
+    return http_once(server_->port(), bhttp::verb::post, path, body, h);
+  }
+  static HttpResponse upload(const std::string& token, const std::string& name,
+                             const std::string& data) {
+    return upload_as(token, multipart(name, data));
+  }
+  static json::object uploaded(const std::string& token, const std::string& name,
+                               const std::string& data) {
+    auto r = upload(token, name, data);
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.json().as_object();
+  }
+  static HttpResponse fetch(const std::string& url) {
+    return http_once(server_->port(), bhttp::verb::get, url);
+  }
+  static HttpResponse send_files(std::int64_t dialog, const std::string& token,
+                                 const std::string& json_body) {
+    return w_->call(bhttp::verb::post, "/api/v1/dialogs/" + S(dialog) + "/messages", json_body,
+                    token);
+  }
+
+  static ServerProcess* server_;
+  static World* w_;
+};
+ServerProcess* Files::server_ = nullptr;
+World* Files::w_ = nullptr;
+
+TEST_F(Files, AnImageIsJudgedByContentAndServedInline) {
+  auto f = uploaded(w_->admin_token(), "holiday.jpg", kPng);  // the name lies: it is a PNG
+  EXPECT_EQ(f.at("mime").as_string(), "image/png");
+  EXPECT_TRUE(f.at("image").as_bool());
+  EXPECT_EQ(f.at("size").as_int64(), static_cast<std::int64_t>(kPng.size()));
+  EXPECT_EQ(f.at("name").as_string(), "holiday.jpg");
+  const std::string url(f.at("url").as_string());
+  ASSERT_EQ(url.rfind("/files/" + S(f.at("id").as_int64()) + "?exp=", 0), 0u) << url;
+
+  auto got = fetch(url);
+  ASSERT_EQ(got.status, 200) << got.body;
+  EXPECT_EQ(got.body, kPng);
+  EXPECT_EQ(got.header("content-type"), "image/png");
+  EXPECT_EQ(got.header("content-disposition").rfind("inline;", 0), 0u);
+  EXPECT_EQ(got.header("x-content-type-options"), "nosniff");
+  EXPECT_NE(got.header("content-security-policy").find("sandbox"), std::string::npos);
+}
+
+TEST_F(Files, ScriptsDisguisedAsImagesAreDownloadsOnly) {
+  const std::string html = "<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>\n";
+  const std::string svg =
+      "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\">"
+      "<script>alert(1)</script></svg>\n";
+  for (const auto& [name, data] : {std::pair{std::string("cat.png"), html},
+                                   std::pair{std::string("logo.png"), svg}}) {
+    auto f = uploaded(w_->admin_token(), name, data);
+    EXPECT_FALSE(f.at("image").as_bool()) << f.at("mime").as_string();
+    EXPECT_NE(f.at("mime").as_string(), "image/png");
+    auto got = fetch(std::string(f.at("url").as_string()));
+    ASSERT_EQ(got.status, 200);
+    EXPECT_EQ(got.header("content-type"), "application/octet-stream");
+    EXPECT_EQ(got.header("content-disposition").rfind("attachment;", 0), 0u)
+        << got.header("content-disposition");
+    EXPECT_EQ(got.header("x-content-type-options"), "nosniff");
+    EXPECT_NE(got.header("content-security-policy").find("sandbox"), std::string::npos);
+  }
+}
+
+TEST_F(Files, NamesAreSanitisedAndEncodedInTheHeader) {
+  auto f = uploaded(w_->admin_token(), "../../etc/Отчёт \\\"май\\\".txt", "plain text\n");
+  EXPECT_EQ(f.at("name").as_string(), "Отчёт \"май\".txt");
+  auto got = fetch(std::string(f.at("url").as_string()));
+  const std::string cd = got.header("content-disposition");
+  EXPECT_NE(cd.find("filename*=UTF-8''%D0%9E"), std::string::npos) << cd;
+  EXPECT_EQ(cd.find('\n'), std::string::npos);
+  EXPECT_EQ(cd.find("\"май\""), std::string::npos) << "quotes must not break the header: " << cd;
+}
+
+TEST_F(Files, BadUploadsAreRefused) {
+  const std::string& t = w_->admin_token();
+  EXPECT_EQ(http_once(server_->port(), bhttp::verb::post, "/api/v1/files", multipart("a.txt", "x"),
+                      {{"Content-Type", "multipart/form-data; boundary=" + kBoundary}})
+                .status,
+            401);
+  auto json_body = upload_as(t, R"({"file":"x"})", "/api/v1/files", "application/json");
+  EXPECT_EQ(json_body.status, 400);
+  EXPECT_EQ(json_body.error_code(), "invalid_request");
+  EXPECT_EQ(upload_as(t, multipart("a.txt", "x", "other")).status, 400);  // no "file" part
+  EXPECT_EQ(upload_as(t, "--" + kBoundary + "\r\ngarbage").status, 400);
+  EXPECT_EQ(upload_as(t, multipart("a.txt", "x"), "/api/v1/files", "multipart/form-data").status,
+            400);  // no boundary
+  EXPECT_EQ(upload(t, "empty.txt", "").status, 400);
+
+  // Over --upload-limit (64 KiB here): 413, declared or streamed.
+  auto big = upload(t, "big.bin", std::string(70000, 'x'));
+  EXPECT_EQ(big.status, 413) << big.body;
+  EXPECT_EQ(big.error_code(), "too_large");
+  // The upload limit is only for uploads: other bodies keep the 1 MiB JSON limit.
+  auto json_big = w_->call(bhttp::verb::post, "/api/v1/lines",
+                           R"({"name":")" + std::string(2 * 1024 * 1024, 'a') + "\"}");
+  EXPECT_EQ(json_big.status, 413);
+  // The server is still fine.
+  EXPECT_EQ(upload(t, "ok.txt", "fine").status, 201);
+}
+
+TEST_F(Files, ForgedExpiredOrUnknownLinksFindNothing) {
+  auto f = uploaded(w_->admin_token(), "secret.txt", "top secret\n");
+  const std::string url(f.at("url").as_string());
+  const auto id = f.at("id").as_int64();
+  const auto q = url.find('?');
+  const std::string query = url.substr(q);
+  EXPECT_EQ(fetch(url).status, 200);
+  // The same signature on another id.
+  EXPECT_EQ(fetch("/files/" + S(id - 1) + query).status, 404);
+  // Another expiry under the same signature.
+  const auto sig = query.substr(query.find("&sig="));
+  EXPECT_EQ(fetch("/files/" + S(id) + "?exp=9999999999" + sig).status, 404);
+  EXPECT_EQ(fetch("/files/" + S(id) + "?exp=1" + sig).status, 404);
+  EXPECT_EQ(fetch("/files/" + S(id)).status, 404);
+  EXPECT_EQ(fetch("/files/" + S(id) + "?exp=abc&sig=zz").status, 404);
+  EXPECT_EQ(fetch("/files/999999" + query).status, 404);
+  EXPECT_EQ(fetch("/files/abc" + query).status, 404);
+}
+
+TEST_F(Files, OperatorsSendFilesAndOnlyTheirOwn) {
+  auto op = w_->employee("operator", "Fiona Files");
+  auto other = w_->employee("operator", "Oscar Other");
+  const auto line = w_->line({op.id, other.id}, R"({"mode":"all","only_available":false})");
+  const auto ch = w_->channel(line);
+  const auto in = w_->ingest(ch, "file-customer-1", "please send the invoice");
+  ASSERT_EQ(w_->act(in.dialog_id, "answer", op.token).status, 200);
+
+  auto png = uploaded(op.token, "invoice.png", kPng);
+  auto pdf = uploaded(op.token, "terms.txt", "terms and conditions\n");
+  const auto png_id = png.at("id").as_int64(), pdf_id = pdf.at("id").as_int64();
+
+  // Files without text, in the given order.
+  auto sent = send_files(in.dialog_id, op.token, R"({"files":[)" + S(pdf_id) + "," + S(png_id) + "]}");
+  ASSERT_EQ(sent.status, 201) << sent.body;
+  auto files = sent.json().at("files").as_array();
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(files[0].at("id").as_int64(), pdf_id);
+  EXPECT_EQ(files[1].at("name").as_string(), "invoice.png");
+  EXPECT_TRUE(files[1].at("image").as_bool());
+  EXPECT_EQ(sent.json().at("text").as_string(), "");
+  // The history has them, and their links work.
+  auto history = w_->history(in.dialog_id, op.token);
+  auto last_files = history.back().at("files").as_array();
+  ASSERT_EQ(last_files.size(), 2u);
+  EXPECT_EQ(fetch(std::string(last_files[1].at("url").as_string())).body, kPng);
+  // Text messages carry an empty list.
+  EXPECT_TRUE(history.front().at("files").as_array().empty());
+
+  // Bad input: someone else's file, an unknown file, too many, duplicates, wrong types, and
+  // neither text nor files.
+  auto theirs = uploaded(other.token, "theirs.txt", "not yours\n");
+  auto foreign = send_files(in.dialog_id, op.token, R"({"files":[)" + S(theirs.at("id").as_int64()) + "]}");
+  EXPECT_EQ(foreign.status, 404) << foreign.body;
+  EXPECT_EQ(send_files(in.dialog_id, op.token, R"({"text":"x","files":[99999999]})").status, 404);
+  std::string eleven = "[";
+  for (int i = 0; i < 11; ++i) eleven += (i ? "," : "") + S(png_id);
+  eleven += "]";
+  EXPECT_EQ(send_files(in.dialog_id, op.token, R"({"files":)" + eleven + "}").status, 400);
+  EXPECT_EQ(send_files(in.dialog_id, op.token, R"({"files":[)" + S(png_id) + "," + S(png_id) + "]}").status, 400);
+  EXPECT_EQ(send_files(in.dialog_id, op.token, R"({"files":"1"})").status, 400);
+  EXPECT_EQ(send_files(in.dialog_id, op.token, R"({"files":["1"]})").status, 400);
+  EXPECT_EQ(send_files(in.dialog_id, op.token, R"({"files":[-3]})").status, 400);
+  EXPECT_EQ(send_files(in.dialog_id, op.token, R"({"files":[]})").status, 400);
+  EXPECT_EQ(send_files(in.dialog_id, op.token, R"({"text":"   ","files":[]})").status, 400);
+  // Nothing of that was stored.
+  EXPECT_EQ(w_->history(in.dialog_id, op.token).size(), history.size());
+}
+
+TEST_F(Files, DeletingTheMessageWithdrawsItsFiles) {
+  auto op = w_->employee("operator", "Dora Delete");
+  const auto line = w_->line({op.id}, R"({"mode":"all","only_available":false})");
+  const auto ch = w_->channel(line);
+  const auto in = w_->ingest(ch, "file-customer-2", "hello");
+  auto f = uploaded(op.token, "oops.txt", "sent by mistake\n");
+  auto sent = send_files(in.dialog_id, op.token,
+                         R"({"text":"here","files":[)" + S(f.at("id").as_int64()) + "]}");
+  ASSERT_EQ(sent.status, 201) << sent.body;
+  const std::string url(sent.json().at("files").at(0).at("url").as_string());
+  EXPECT_EQ(fetch(url).status, 200);
+  auto del = w_->call(bhttp::verb::delete_, "/api/v1/messages/" + S(sent.json().at("id").as_int64()),
+                      "", op.token);
+  ASSERT_EQ(del.status, 204) << del.body;
+  EXPECT_TRUE(w_->history(in.dialog_id, op.token).back().at("files").as_array().empty());
+  EXPECT_EQ(fetch(url).status, 404);
+}
+
+TEST_F(Files, VisitorsSendFilesFromTheWidgetAndSeeOperatorsFiles) {
+  auto op = w_->employee("operator", "Wanda Web");
+  const auto line = w_->line({op.id}, R"({"mode":"all","only_available":false})");
+  auto chr = w_->call(bhttp::verb::post, "/api/v1/lines/" + S(line) + "/channels",
+                      R"({"kind":"webchat","name":"Site"})");
+  ASSERT_EQ(chr.status, 201) << chr.body;
+  const auto ch = chr.json().at("id").as_int64();
+  auto visitor = [&] {
+    auto s = http_once(server_->port(), bhttp::verb::post,
+                       "/api/v1/widget/channels/" + S(ch) + "/session", "{}");
+    EXPECT_EQ(s.status, 200) << s.body;
+    return std::string(s.json().at("token").as_string());
+  };
+  const std::string ann = visitor(), bob = visitor();
+
+  auto up = upload_as(ann, multipart("screenshot.png", kPng), "/api/v1/widget/files");
+  ASSERT_EQ(up.status, 201) << up.body;
+  const auto file_id = up.json().at("id").as_int64();
+  EXPECT_TRUE(up.json().at("image").as_bool());
+  // Another visitor cannot send Ann's file; an employee's token is no widget token.
+  auto stolen = http_once(server_->port(), bhttp::verb::post, "/api/v1/widget/messages",
+                          R"({"files":[)" + S(file_id) + "]}", bearer(bob));
+  EXPECT_EQ(stolen.status, 404) << stolen.body;
+  EXPECT_EQ(upload_as(op.token, multipart("x.png", kPng), "/api/v1/widget/files").status, 401);
+
+  auto sent = http_once(server_->port(), bhttp::verb::post, "/api/v1/widget/messages",
+                        R"({"files":[)" + S(file_id) + R"(],"client_id":"f1"})", bearer(ann));
+  ASSERT_EQ(sent.status, 201) << sent.body;
+  EXPECT_EQ(sent.json().at("files").at(0).at("name").as_string(), "screenshot.png");
+
+  // The operator sees the file on the visitor's message.
+  auto dialogs = scn::items(w_->call(bhttp::verb::get, "/api/v1/dialogs?view=unanswered", "", op.token));
+  std::int64_t dialog = 0;
+  for (const auto& d : dialogs)
+    if (d.at("channel_id").as_int64() == ch) dialog = d.at("id").as_int64();
+  ASSERT_GT(dialog, 0);
+  auto staff = w_->history(dialog, op.token);
+  ASSERT_EQ(staff.back().at("files").as_array().size(), 1u);
+  EXPECT_EQ(fetch(std::string(staff.back().at("files").at(0).at("url").as_string())).body, kPng);
+
+  // The operator's file reaches the visitor; a hidden one never does.
+  auto mine = uploaded(op.token, "price-list.txt", "prices\n");
+  auto secret = uploaded(op.token, "internal.txt", "staff only\n");
+  ASSERT_EQ(send_files(dialog, op.token, R"({"text":"our prices","files":[)" +
+                                             S(mine.at("id").as_int64()) + "]}").status,
+            201);
+  ASSERT_EQ(send_files(dialog, op.token, R"({"text":"note","hidden":true,"files":[)" +
+                                             S(secret.at("id").as_int64()) + "]}").status,
+            201);
+  auto seen = http_once(server_->port(), bhttp::verb::get, "/api/v1/widget/messages", "", bearer(ann));
+  ASSERT_EQ(seen.status, 200);
+  std::vector<std::string> names;
+  const auto seen_json = seen.json();
+  for (const auto& m : seen_json.at("items").as_array())
+    for (const auto& f : m.at("files").as_array()) names.emplace_back(f.at("name").as_string());
+  EXPECT_EQ(names, (std::vector<std::string>{"screenshot.png", "price-list.txt"}));
+}
+
+}  // namespace
+}  // namespace omniline::testing
