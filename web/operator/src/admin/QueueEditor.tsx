@@ -1,6 +1,6 @@
 // The ordered queue of a line's operators: drag and drop, or the Move up / Move down buttons
 // (the keyboard way), add from the active employees, remove.
-import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
+import { useId, useLayoutEffect, useRef, useState, type DragEvent } from 'react';
 import type { Employee } from '../api/types';
 
 export function moveItem<T>(list: T[], from: number, to: number): T[] {
@@ -29,7 +29,11 @@ export function QueueEditor({ queue, employees, candidates, onChange }: Props) {
   const nameOf = (id: number) => employees.get(id)?.name ?? `Employee #${id}`;
   const addable = candidates.filter((e) => e.active && !queue.includes(e.id));
 
-  useEffect(() => {
+  // Moving a row moves its DOM node (which drops focus) and may disable the pressed button, so
+  // focus goes back to the moved operator's usable button before the browser paints; and once
+  // more on the next frame if something in between (a re-render, the browser's focus fix-up of
+  // a disabled element) left it on the page body.
+  useLayoutEffect(() => {
     const r = refocus.current;
     if (!r || !listRef.current) return;
     refocus.current = null;
@@ -38,8 +42,14 @@ export function QueueEditor({ queue, employees, candidates, onChange }: Props) {
     let dir = r.dir;
     if (dir === 'up' && idx === 0) dir = 'down';
     if (dir === 'down' && idx === queue.length - 1) dir = 'up';
-    const btn = listRef.current.querySelector<HTMLButtonElement>(`[data-queue-id="${r.id}"][data-dir="${dir}"]`);
-    btn?.focus();
+    const list = listRef.current;
+    const target = () => list.querySelector<HTMLButtonElement>(`[data-queue-id="${r.id}"][data-dir="${dir}"]`);
+    target()?.focus();
+    requestAnimationFrame(() => {
+      const active = document.activeElement;
+      if (!active || active === document.body || (list.contains(active) && (active as HTMLButtonElement).disabled))
+        target()?.focus();
+    });
   }, [queue]);
 
   const move = (from: number, to: number, dir?: 'up' | 'down') => {
