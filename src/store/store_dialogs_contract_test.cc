@@ -1262,3 +1262,65 @@ TYPED_TEST(StoreDialogsTest, OutboxRoundTripsAndIsDueInAttemptOrder) {
 
 }  // namespace
 }  // namespace omniline::store
+
+namespace omniline::store {
+namespace {
+
+TYPED_TEST(StoreDialogsTest, FilesTravelWithTheirMessagesAndAreFoundByFile) {
+  LineId line = this->line();
+  ChannelId ch = this->channel(line);
+  Made d = this->dialog(line, ch, kT0);
+  domain::StoredFile f;
+  f.sha256 = std::string(64, 'a');
+  f.size = 1234;
+  f.mime = "image/png";
+  f.name = "Снимок.png";
+  f.uploader_customer = d.customer;
+  f.created_at = kT0;
+  FileId a = must(this->wr([&](WriteTx& tx) { return tx.insert_file(f); }));
+  f.name = "b.txt";
+  f.mime = "text/plain";
+  FileId b = must(this->wr([&](WriteTx& tx) { return tx.insert_file(f); }));
+  ASSERT_NE(a, b);
+  auto read = must(this->rd([&](ReadTx& tx) { return tx.file_by_id(a); }));
+  EXPECT_EQ(read.name, "Снимок.png");
+  EXPECT_EQ(read.size, 1234);
+  EXPECT_EQ(read.sha256, std::string(64, 'a'));
+  EXPECT_EQ(read.uploader_customer, d.customer);
+  EXPECT_FALSE(read.uploader_employee.is_valid());
+  expect_error(this->rd([](ReadTx& tx) { return tx.file_by_id(FileId(999)); }), ErrorCode::kNotFound);
+
+  Message m = this->message_value(d.dialog, ch, "");
+  m.session_id = d.session;
+  m.files = {{b, "b.txt", 1234, "text/plain"}, {a, "Снимок.png", 1234, "image/png"}};
+  MessageId with = this->message(m);
+  MessageId plain = this->message(this->message_value(d.dialog, ch, "no files"));
+  auto back = must(this->rd([&](ReadTx& tx) { return tx.message_by_id(with); }));
+  ASSERT_EQ(back.files.size(), 2u);
+  EXPECT_EQ(back.files[0].id, b);  // order kept
+  EXPECT_EQ(back.files[1].name, "Снимок.png");
+  EXPECT_TRUE(must(this->rd([&](ReadTx& tx) { return tx.message_by_id(plain); })).files.empty());
+  // An edit keeps the files.
+  back.text = "edited";
+  ASSERT_TRUE(this->wst([&](WriteTx& tx) { return tx.update_message(back); }).ok());
+  EXPECT_EQ(must(this->rd([&](ReadTx& tx) { return tx.message_by_id(with); })).files.size(), 2u);
+
+  auto carriers = must(this->rd([&](ReadTx& tx) { return tx.messages_with_file(a, 10); }));
+  ASSERT_EQ(carriers.size(), 1u);
+  EXPECT_EQ(carriers[0].id, with);
+  EXPECT_TRUE(must(this->rd([&](ReadTx& tx) { return tx.messages_with_file(FileId(999), 10); })).empty());
+  // A message cannot carry a file that does not exist; nothing of it is kept.
+  Message ghost = this->message_value(d.dialog, ch, "ghost");
+  ghost.files = {{FileId(999), "x", 1, "text/plain"}};
+  expect_error(this->try_message(ghost), ErrorCode::kNotFound);
+}
+
+TYPED_TEST(StoreDialogsTest, SettingsAreSetOnce) {
+  EXPECT_FALSE(must(this->rd([](ReadTx& tx) { return tx.setting("k"); })).has_value());
+  EXPECT_EQ(must(this->wr([](WriteTx& tx) { return tx.put_setting_if_absent("k", "first"); })), "first");
+  EXPECT_EQ(must(this->wr([](WriteTx& tx) { return tx.put_setting_if_absent("k", "second"); })), "first");
+  EXPECT_EQ(must(this->rd([](ReadTx& tx) { return tx.setting("k"); })), std::optional<std::string>("first"));
+}
+
+}  // namespace
+}  // namespace omniline::store
