@@ -280,12 +280,46 @@ void Api::add_hook_routes() {
     auto mid = id_of(**message, "message");
     if (!mid.ok()) return error_response(mid.error());
     in.message_id = *mid;
-    auto text = req_string(**message, "text");
+    // message.files: [{"url": "https://…", "name"?: "…"}], fetched before the message is stored.
+    std::vector<std::pair<std::string, std::string>> file_urls;
+    if (auto f = (*message)->find("files"); f != (*message)->end() && !f->value().is_null()) {
+      const Error bad = Error::invalid("message.files must be an array of {\"url\", \"name\"?}");
+      if (!f->value().is_array()) return error_response(bad);
+      for (const json::value& v : f->value().as_array()) {
+        if (!v.is_object()) return error_response(bad);
+        auto url = req_string(v.as_object(), "url");
+        auto name = opt_string(v.as_object(), "name");
+        if (!url.ok() || !name.ok()) return error_response(bad);
+        file_urls.emplace_back(std::move(*url), name->value_or(""));
+      }
+      if (file_urls.size() > domain::kMaxFilesPerMessage)
+        return error_response(Error::invalid("message.files: at most " +
+                                             std::to_string(domain::kMaxFilesPerMessage) + " files"));
+    }
+    auto text = message_text(**message, !file_urls.empty());
     if (!text.ok()) return error_response(Error::invalid("message.text must be a string"));
     in.text = std::move(*text);
-    if (auto f = (*message)->find("files"); f != (*message)->end() && !f->value().is_null() &&
-                                            !(f->value().is_array() && f->value().as_array().empty()))
-      return error_response(Error::invalid("files are not supported yet"));
+    // A retry of a stored message is answered without downloading its files again.
+    if (!file_urls.empty()) {
+      auto known = deps_.store.read_value<std::optional<domain::Message>>(
+          [&](store::ReadTx& tx) -> Result<std::optional<domain::Message>> {
+            auto m = tx.message_by_external(in.channel, in.message_id);
+            if (m.ok()) return std::optional<domain::Message>(std::move(*m));
+            if (m.error().code == ErrorCode::kNotFound) return std::optional<domain::Message>();
+            return m.error();
+          });
+      if (!known.ok()) return error_response(known.error());
+      if (*known)
+        return json_response(200, json::object{{"dialog_id", (*known)->dialog_id.get()},
+                                               {"message_id", (*known)->id.get()},
+                                               {"duplicate", true}});
+      for (const auto& [url, name] : file_urls) {
+        auto f = deps_.files.fetch_for_channel(url, name);
+        if (!f.ok()) return error_response(f.error());
+        in.files.push_back(f->id);
+      }
+      in.files_from_channel = true;
+    }
     auto r = deps_.dialogs.ingest(in);
     if (!r.ok()) return error_response(r.error());
     return json_response(200, json::object{{"dialog_id", r->dialog.get()},

@@ -35,6 +35,7 @@ struct Options {
   std::size_t body_limit = 1024 * 1024;
   std::size_t upload_limit = 25 * 1024 * 1024;
   std::string public_url;
+  bool fetch_private = false;
   int read_timeout_s = 15;
   int idle_timeout_s = 60;
   int shutdown_grace_s = 10;
@@ -215,13 +216,18 @@ int serve(const Options& o) {
   services::WidgetService widget(**store, hub, dialogs, clock);
   services::QuickAnswerService quick_answers(**store, clock);
   services::LocalBlobStore blobs(o.data_dir + "/files");
-  services::FileService files(**store, blobs, clock);
+  services::FileService files(**store, blobs, clock,
+                              {.upload_limit = o.upload_limit, .fetch_private = o.fetch_private});
   auto url_key = services::file_url_key(**store);
   if (!url_key.ok()) {
     spdlog::critical("files: {}", url_key.error().message);
     return 1;
   }
   std::string public_url = o.public_url;
+  if (!public_url.empty() && public_url.rfind("https://", 0) != 0 && public_url.rfind("http://", 0) != 0) {
+    spdlog::critical("--public-url must start with https:// or http://");
+    return 1;
+  }
   while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
   services::install_file_urls(std::make_shared<services::FileUrls>(*url_key, clock, public_url));
   services::OutboxWorker outbox(**store, clock, {}, [&dialogs](MessageId id, domain::DeliveryStatus s) {
@@ -396,6 +402,11 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 600));
   setting(serve_cmd, "--session-ttl-hours", o.session_ttl_h, "browser session lifetime")
       ->check(CLI::Range(1, 24 * 365));
+  serve_cmd
+      ->add_flag("--fetch-private", o.fetch_private,
+                 "let channels send files by URLs on private, loopback or link-local addresses "
+                 "(off: such URLs are refused, against server-side request forgery)")
+      ->envname("OMNILINE_FETCH_PRIVATE");
   serve_cmd
       ->add_flag("--sample-line", o.sample_line,
                  "on a database without lines, create a line \"Support\" (the first admin in its "

@@ -98,7 +98,8 @@ Result<IngestResult> DialogService::ingest(const InboundMessage& in) {
     }
     auto customer = find_or_create_customer(tx, in, now);
     if (!customer.ok()) return std::move(customer).take_error();
-    auto files = FileService::attachable(tx, Uploader{{}, customer->id}, in.files);
+    auto files = FileService::attachable(
+        tx, Uploader{{}, in.files_from_channel ? CustomerId() : customer->id}, in.files);
     if (!files.ok()) return std::move(files).take_error();
     auto d = tx.dialog_by_key(in.channel, customer->id, in.chat_id);
     bool created = false;

@@ -26,7 +26,8 @@ struct InboundMessage {
   std::string chat_id;     // the channel's chat id ("" when the channel has one chat per user)
   std::string message_id;  // the channel's message id: the idempotency key
   std::string text;        // may be empty when files are given
-  std::vector<FileId> files;  // uploaded by this customer (widget) beforehand
+  std::vector<FileId> files;  // uploaded by this customer (widget) or stored by the channel
+  bool files_from_channel = false;  // the channel adapter stored them (no uploader)
 };
 
 struct IngestResult {

@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "services/crypto.h"
+#include "services/url_fetch.h"
 
 namespace omniline::services {
 
@@ -195,6 +196,16 @@ Result<domain::StoredFile> FileService::upload(const Uploader& who, std::string_
   return f;
 }
 
+Result<domain::StoredFile> FileService::fetch_for_channel(std::string_view url,
+                                                          std::string_view name) {
+  FetchLimits limits;
+  limits.max_bytes = config_.upload_limit;
+  limits.allow_private = config_.fetch_private;
+  auto got = fetch_url(url, limits);
+  if (!got.ok()) return std::move(got).take_error();
+  return upload(Uploader{}, name.empty() ? std::string_view(got->name) : name, got->bytes);
+}
+
 Result<std::vector<domain::FileRef>> FileService::attachable(store::ReadTx& tx,
                                                              const Uploader& who,
                                                              const std::vector<FileId>& ids) {
@@ -202,8 +213,11 @@ Result<std::vector<domain::FileRef>> FileService::attachable(store::ReadTx& tx,
   std::vector<domain::FileRef> out;
   for (FileId id : ids) {
     auto f = tx.file_by_id(id);
-    const bool mine = f.ok() && ((who.employee.is_valid() && f->uploader_employee == who.employee) ||
-                                 (who.customer.is_valid() && f->uploader_customer == who.customer));
+    const bool channel = !who.employee.is_valid() && !who.customer.is_valid();
+    const bool mine =
+        f.ok() && ((who.employee.is_valid() && f->uploader_employee == who.employee) ||
+                   (who.customer.is_valid() && f->uploader_customer == who.customer) ||
+                   (channel && !f->uploader_employee.is_valid() && !f->uploader_customer.is_valid()));
     if (!mine) return Error::not_found("file " + std::to_string(id.get()) + " not found");
     out.push_back(domain::FileRef{f->id, f->name, f->size, f->mime});
   }

@@ -83,16 +83,25 @@ struct Download {
   std::string bytes;
 };
 
+struct FileConfig {
+  std::size_t upload_limit = domain::kDefaultUploadLimit;
+  bool fetch_private = false;  // channels may point at private/loopback addresses (tests, LANs)
+};
+
 class FileService {
  public:
-  FileService(store::Store& store, BlobStore& blobs, const Clock& clock)
-      : store_(store), blobs_(blobs), clock_(clock) {}
+  FileService(store::Store& store, BlobStore& blobs, const Clock& clock, FileConfig config = {})
+      : store_(store), blobs_(blobs), clock_(clock), config_(config) {}
 
   // Stores the bytes and a metadata row. invalid_request for an empty file.
   Result<domain::StoredFile> upload(const Uploader& who, std::string_view name,
                                     std::string_view bytes);
+  // Downloads a file a channel sent by URL (limits and address rules of url_fetch.h) and
+  // stores it as the channel's (no uploader). `name` "" takes the URL's last segment.
+  Result<domain::StoredFile> fetch_for_channel(std::string_view url, std::string_view name);
   // Inside a write transaction: the references of files `who` uploaded, in the given order.
-  // not_found names a file that does not exist or was uploaded by someone else.
+  // not_found names a file that does not exist or was uploaded by someone else. An Uploader
+  // with neither id is a channel: it may attach files that channels stored (no uploader).
   static Result<std::vector<domain::FileRef>> attachable(store::ReadTx& tx, const Uploader& who,
                                                          const std::vector<FileId>& ids);
   // A file by a signed URL's parts: not_found for a bad signature, an expired URL or an
@@ -103,6 +112,7 @@ class FileService {
   store::Store& store_;
   BlobStore& blobs_;
   const Clock& clock_;
+  FileConfig config_;
 };
 
 }  // namespace omniline::services

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "scenario.h"
+#include "webhook_receiver.h"
 
 namespace omniline::testing {
 namespace {
@@ -289,6 +290,88 @@ TEST_F(Files, VisitorsSendFilesFromTheWidgetAndSeeOperatorsFiles) {
   for (const auto& m : seen_json.at("items").as_array())
     for (const auto& f : m.at("files").as_array()) names.emplace_back(f.at("name").as_string());
   EXPECT_EQ(names, (std::vector<std::string>{"screenshot.png", "price-list.txt"}));
+}
+
+TEST_F(Files, TheConnectorMayNotPointAtPrivateAddresses) {
+  const auto line = w_->line({}, R"({"mode":"all","only_available":false})");
+  const auto ch = w_->channel(line);
+  WebhookReceiver host;  // a real file server on 127.0.0.1: this server must refuse to fetch it
+  auto r = w_->ingest_raw(ch, R"({"user":{"id":"u1"},"message":{"id":"m1","text":"see file",)"
+                              R"("files":[{"url":")" + host.url("/a.pdf") + R"("}]}})");
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("private"), std::string::npos) << r.body;
+  EXPECT_EQ(host.requests().size(), 0u);
+  for (const std::string files : {R"("x")", R"([{"name":"no url"}])", R"([{"url":5}])",
+                                  R"(["http://example.com/a"])", R"([{"url":"file:///etc/passwd"}])"}) {
+    auto bad = w_->ingest_raw(ch, R"({"user":{"id":"u1"},"message":{"id":"m2","text":"x","files":)" +
+                                      files + "}}");
+    EXPECT_EQ(bad.status, 400) << files << " " << bad.body;
+  }
+  // Nothing was stored by any of these.
+  auto dup = w_->ingest_raw(ch, R"({"user":{"id":"u1"},"message":{"id":"m1","text":"plain"}})");
+  ASSERT_EQ(dup.status, 200) << dup.body;
+  EXPECT_FALSE(dup.json().at("duplicate").as_bool());
+}
+
+// A server that may fetch from loopback (as an admin may allow on a LAN) and has a public URL.
+TEST(FilesConnector, FilesArriveByUrlOnceAndLeaveAsSignedAbsoluteLinks) {
+  ServerProcess server({"--fetch-private", "--public-url", "https://chat.example.com/"});
+  ASSERT_TRUE(server.start()) << server.log();
+  World w(server.port());
+  WebhookReceiver host, hook;
+  const std::string pdf = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n";
+  host.set_default_reply({200, pdf});
+  auto op = w.employee("operator", "Carl Connector");
+  const auto line = w.line({op.id}, R"({"mode":"all","only_available":false})");
+  auto chr = w.call(bhttp::verb::post, "/api/v1/lines/" + S(line) + "/channels",
+                    R"({"kind":"api","webhook_url":")" + hook.url("/in") + "\"}");
+  ASSERT_EQ(chr.status, 201) << chr.body;
+  World::Channel ch{chr.json().at("id").as_int64(), std::string(chr.json().at("secret").as_string())};
+
+  const std::string body = R"({"user":{"id":"crm-7"},"message":{"id":"with-file","files":[{"url":")" +
+                           host.url("/docs/price%20list.pdf") + R"("}]}})";
+  auto r = w.ingest_raw(ch, body);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto dialog = r.json().at("dialog_id").as_int64();
+  EXPECT_EQ(host.requests().size(), 1u);
+  auto history = w.history(dialog, op.token);
+  ASSERT_EQ(history.back().at("files").as_array().size(), 1u);
+  const auto file = history.back().at("files").at(0).as_object();
+  EXPECT_EQ(file.at("name").as_string(), "price list.pdf");
+  EXPECT_EQ(file.at("mime").as_string(), "application/pdf");
+  EXPECT_EQ(http_once(server.port(), bhttp::verb::get, std::string(file.at("url").as_string())).body, pdf);
+  // A retry is a duplicate and downloads nothing again.
+  auto again = w.ingest_raw(ch, body);
+  ASSERT_EQ(again.status, 200);
+  EXPECT_TRUE(again.json().at("duplicate").as_bool());
+  EXPECT_EQ(host.requests().size(), 1u);
+  // A file the other side cannot serve refuses the message; nothing is stored.
+  host.push_reply({404, ""});
+  auto missing = w.ingest_raw(ch, R"({"user":{"id":"crm-7"},"message":{"id":"broken","text":"x","files":[{"url":")" +
+                                      host.url("/gone.pdf") + R"("}]}})");
+  EXPECT_EQ(missing.status, 400) << missing.body;
+  EXPECT_EQ(w.history(dialog, op.token).size(), history.size());
+
+  // The operator's file leaves in the webhook as an absolute, signed link.
+  ASSERT_EQ(w.act(dialog, "answer", op.token).status, 200);
+  std::map<std::string, std::string> h = bearer(op.token);
+  h["Content-Type"] = "multipart/form-data; boundary=" + kBoundary;
+  auto up = http_once(server.port(), bhttp::verb::post, "/api/v1/files", multipart("reply.png", kPng), h);
+  ASSERT_EQ(up.status, 201) << up.body;
+  ASSERT_EQ(w.call(bhttp::verb::post, "/api/v1/dialogs/" + S(dialog) + "/messages",
+                   R"({"text":"here you go","files":[)" + S(up.json().at("id").as_int64()) + "]}", op.token)
+                .status,
+            201);
+  ASSERT_TRUE(hook.wait_for(1, std::chrono::seconds(10)));
+  auto payload = json::parse(hook.requests()[0].body);
+  auto sent = payload.at("message").at("files").at(0);
+  const std::string link(sent.at("url").as_string());
+  EXPECT_EQ(link.rfind("https://chat.example.com/files/", 0), 0u) << link;
+  EXPECT_EQ(sent.at("name").as_string(), "reply.png");
+  // The same link, on this server, serves the file.
+  EXPECT_EQ(http_once(server.port(), bhttp::verb::get, link.substr(std::string("https://chat.example.com").size())).body,
+            kPng);
+  EXPECT_EQ(server.stop(), 0) << server.log();
 }
 
 }  // namespace
