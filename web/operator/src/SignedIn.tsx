@@ -12,6 +12,7 @@ import { navigate, usePath } from './router';
 import { StoreContext, useStore } from './state/context';
 import { Store } from './state/store';
 import { toPlainText } from './bbcode';
+import { filesOf, filesPreview } from '../../shared/files';
 
 export function SignedIn({ me, onSignedOut }: { me: Employee; onSignedOut: () => void }) {
   const store = useMemo(() => new Store(me), [me]);
@@ -32,7 +33,9 @@ export function SignedIn({ me, onSignedOut }: { me: Employee; onSignedOut: () =>
       sendTyping: (id) => rt.send({ type: 'typing', dialog_id: id }),
       onNewUnanswered: (d) => {
         beep();
-        const last = d.last_message && !d.last_message.hidden ? toPlainText(d.last_message.text) : '';
+        const m = d.last_message && !d.last_message.hidden ? d.last_message : null;
+        // A message of files alone is announced by their names.
+        const last = m ? toPlainText(m.text) || filesPreview(filesOf(m)) : '';
         notify(`New dialog: ${d.title}`, last.slice(0, 200), () => navigate(`/dialogs/${d.id}`));
       },
       onMention: (m) => {

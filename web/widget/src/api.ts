@@ -1,4 +1,7 @@
 // The website chat's customer API (/api/v1/widget/…), as documented in docs/openapi.yaml.
+import { fileHref, type MessageFile } from '../../shared/files';
+
+export type { MessageFile };
 
 export interface WidgetSettings {
   title: string;
@@ -33,6 +36,8 @@ export interface CustomerMessage {
   edited_at: string | null;
   deleted: boolean;
   client_id?: string;
+  /** Attached files; missing in older data (read it with `filesOf`). */
+  files?: MessageFile[];
 }
 
 export interface WidgetSession {
@@ -112,10 +117,15 @@ export class Api {
     readonly channelId: string,
   ) {}
 
-  async call<T>(method: string, path: string, body?: unknown, timeoutMs = 20_000): Promise<T> {
+  call<T>(method: string, path: string, body?: unknown, timeoutMs = 20_000): Promise<T> {
+    return this.request<T>(method, path, body === undefined ? undefined : JSON.stringify(body), timeoutMs);
+  }
+
+  /** A JSON body goes as a string (application/json), a FormData as multipart. */
+  private async request<T>(method: string, path: string, body: string | FormData | undefined, timeoutMs: number): Promise<T> {
     const headers: Record<string, string> = {};
     if (this.token && path.indexOf('/session') < 0) headers.Authorization = 'Bearer ' + this.token;
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (typeof body === 'string') headers['Content-Type'] = 'application/json';
     const ctl = typeof AbortController === 'function' ? new AbortController() : null;
     const timer = ctl ? setTimeout(() => ctl.abort(), timeoutMs) : 0;
     let r: Response;
@@ -123,7 +133,7 @@ export class Api {
       r = await nativeFetch(this.origin + path, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body,
         credentials: 'omit',
         mode: 'cors',
         cache: 'no-store',
@@ -166,8 +176,21 @@ export class Api {
     return this.call('GET', '/api/v1/widget/messages' + q);
   }
 
-  send(text: string, clientId: string): Promise<CustomerMessage> {
-    return this.call('POST', '/api/v1/widget/messages', { text, client_id: clientId });
+  /** `files`: ids of uploaded files; `text` may then be empty. */
+  send(text: string, clientId: string, files?: number[]): Promise<CustomerMessage> {
+    return this.call('POST', '/api/v1/widget/messages', { text, client_id: clientId, ...(files?.length ? { files } : {}) });
+  }
+
+  /** Uploads one file (multipart, one part named `file`) to attach to a message. */
+  upload(file: File): Promise<MessageFile> {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    return this.request('POST', '/api/v1/widget/files', form, 120_000);
+  }
+
+  /** A file's URL (relative to the server) made absolute, or null if it is not http(s). */
+  fileUrl(url: string): string | null {
+    return fileHref(url, this.origin + '/');
   }
 
   typing(): Promise<void> {

@@ -23,6 +23,16 @@ describe('classify', () => {
 });
 
 describe('Outbox', () => {
+  test('a message with files keeps them (text may be empty); one without has no files key', () => {
+    const a = make();
+    const f = { id: 12, name: 'a.png', size: 3, mime: 'image/png', image: true, url: '/files/12?exp=1&sig=x' };
+    a.enqueue('', 'f1', [f]);
+    a.enqueue('plain', 'f2', []);
+    const [withFiles, plain] = make('tab-b').list();
+    expect(withFiles).toMatchObject({ client_id: 'f1', text: '', files: [f] });
+    expect('files' in plain).toBe(false);
+  });
+
   test('enqueue keeps order, survives a new instance (a reload) and ignores a repeated id', () => {
     const a = make();
     a.enqueue('one', 'c1');

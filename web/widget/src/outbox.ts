@@ -3,12 +3,15 @@
 // server's idempotency key), so a resend after a lost answer is not stored twice; a lease
 // keeps two tabs from sending the same message at the same moment, and messages go out one at
 // a time, oldest first, so they arrive in the order they were written.
+import type { MessageFile } from '../../shared/files';
 import { backoff } from './backoff';
 import { readJSON, type KV } from './storage';
 
 export interface OutboxItem {
   client_id: string;
   text: string;
+  /** Files already uploaded that go with it (the text may then be empty). */
+  files?: MessageFile[];
   /** When the visitor wrote it (ms since the epoch). */
   created: number;
   state: 'pending' | 'failed';
@@ -102,12 +105,13 @@ export class Outbox {
     this.save(out);
   }
 
-  enqueue(text: string, clientId: string): OutboxItem {
+  enqueue(text: string, clientId: string, files?: MessageFile[]): OutboxItem {
     if (text.length > MAX_TEXT) throw new Error('message too long');
     const existing = this.list().find((i) => i.client_id === clientId);
     if (existing) return existing;
     const item: OutboxItem = {
       client_id: clientId, text, created: this.now(), state: 'pending', attempts: 0, next_at: this.now(),
+      ...(files?.length ? { files } : {}),
     };
     this.save([...this.list(), item]);
     return item;

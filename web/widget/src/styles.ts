@@ -115,6 +115,25 @@ export const CSS = `
 }
 .ow-send:disabled { opacity: .5; cursor: default; }
 .ow-send:focus-visible { outline: 3px solid var(--ow-focus, #1d4ed8); outline-offset: 2px; }
+.ow-attach {
+  flex: none; width: 40px; height: 40px; padding: 0; border: 0; border-radius: 10px; background: transparent;
+  color: var(--ow-muted); display: flex; align-items: center; justify-content: center;
+}
+.ow-attach:hover:not(:disabled) { background: var(--ow-soft); color: var(--ow-fg); }
+.ow-attach:disabled { opacity: .4; cursor: default; }
+.ow-attach svg { width: 22px; height: 22px; fill: currentColor; display: block; }
+.ow-files { display: flex; flex-direction: column; gap: 4px; margin-top: 4px; max-width: 100%; }
+.ow-me .ow-files { align-items: flex-end; }
+.ow-image { display: block; line-height: 0; border-radius: 12px; overflow: hidden; border: 1px solid var(--ow-line); background: #fff; }
+.ow-image img { display: block; max-width: 100%; max-height: 240px; width: auto; height: auto; }
+.ow-file {
+  display: flex; flex-direction: column; max-width: 100%; padding: 6px 12px; border-radius: 12px;
+  border: 1px solid var(--ow-line); background: #fff; color: var(--ow-fg); text-decoration: none;
+}
+a.ow-file:hover { border-color: var(--ow-accent); }
+.ow-file-name, .ow-uploading { font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.ow-file-size { font-size: 12px; color: var(--ow-muted); }
+.ow-pending .ow-file { opacity: .7; }
 .ow-limit { flex: none; padding: 0 14px 8px; font-size: 12px; color: #b91c1c; background: #fff; }
 
 .ow-form { flex: none; padding: 12px 16px 16px; border-top: 1px solid var(--ow-line); background: #fff; display: flex; flex-direction: column; gap: 10px; overflow-y: auto; max-height: 70%; }

@@ -16,6 +16,10 @@ let online = true;
 let sockets: FakeSocket[] = [];
 let config: unknown = null; // null: the server has no settings (404)
 let validTokens = new Set(['olw_test']);
+/** Answers POST /api/v1/widget/files (the multipart form it got); default: the file stored. */
+let uploadAnswer: ((form: FormData) => Response) | null = null;
+let uploads = 0;
+let uploaded = new Map<number, any>();
 
 class FakeSocket {
   onmessage: ((e: { data: string }) => void) | null = null;
@@ -47,7 +51,7 @@ function json(status: number, body: unknown): Response {
 async function fakeFetch(url: string, init: RequestInit = {}): Promise<Response> {
   const u = new URL(url);
   const method = init.method ?? 'GET';
-  const body = init.body ? JSON.parse(String(init.body)) : undefined;
+  const body = init.body instanceof FormData ? init.body : init.body ? JSON.parse(String(init.body)) : undefined;
   const auth = (init.headers as Record<string, string> | undefined)?.Authorization ?? null;
   calls.push({ method, path: u.pathname + u.search, body, auth });
   if (!online) throw new TypeError('Failed to fetch');
@@ -66,10 +70,23 @@ async function fakeFetch(url: string, init: RequestInit = {}): Promise<Response>
     return json(200, { token: 'olw_test', customer: { id: 7, name: body?.name ?? '', email: '' }, channel: { id: 5, name: 'Site' }, dialog: null });
   }
   if (u.pathname === '/api/v1/widget/messages' && method === 'GET') return json(200, { items: stored, next_cursor: null });
+  if (u.pathname === '/api/v1/widget/files' && method === 'POST') {
+    if (uploadAnswer) return uploadAnswer(body);
+    const f = body.get('file') as File;
+    const id = 50 + ++uploads;
+    const file = {
+      id, name: f.name, size: f.size, mime: f.type, image: f.type.startsWith('image/'), url: `/files/${id}?exp=9&sig=s${id}`,
+    };
+    uploaded.set(id, file);
+    return json(201, file);
+  }
   if (u.pathname === '/api/v1/widget/messages' && method === 'POST') {
+    const files = (body.files ?? []).map((id: number) => uploaded.get(id) ?? ({
+      id, name: `file-${id}`, size: 10, mime: 'text/plain', image: false, url: `/files/${id}?exp=9&sig=s${id}`,
+    }));
     const m = {
       id: 100 + stored.length, dialog_id: 1, author: { kind: 'customer', name: 'Me' }, text: body.text, reply_to: null,
-      created_at: '2026-11-25T12:00:00.000Z', edited_at: null, deleted: false, client_id: 'c7:' + body.client_id,
+      created_at: '2026-11-25T12:00:00.000Z', edited_at: null, deleted: false, client_id: 'c7:' + body.client_id, files,
     };
     stored.push(m);
     return json(201, m);
@@ -94,6 +111,9 @@ beforeEach(() => {
   sockets = [];
   config = null;
   validTokens = new Set(['olw_test']);
+  uploadAnswer = null;
+  uploads = 0;
+  uploaded = new Map();
   localStorage.clear();
   document.body.innerHTML = '';
 });
@@ -235,11 +255,14 @@ describe('widget', () => {
     expect($('.ow-banner').textContent).toContain('offline');
     expect($('.ow-me').getAttribute('data-status')).toBe('sending');
     expect(JSON.parse(localStorage.getItem('omniline.widget.5.outbox')!)[0].text).toBe('while offline');
+    // Files need the network: no attaching while offline.
+    expect($<HTMLButtonElement>('button.ow-attach').disabled).toBe(true);
     online = true;
     window.dispatchEvent(new Event('online'));
     await until(() => !!root.querySelector('.ow-me[data-message-id]'));
     expect(stored.map((m) => m.text)).toEqual(['while offline']);
     expect($('.ow-banner').hidden).toBe(true);
+    expect($<HTMLButtonElement>('button.ow-attach').disabled).toBe(false);
 
     box.value = 'x'.repeat(10_001);
     box.dispatchEvent(new Event('input'));
@@ -309,5 +332,138 @@ describe('widget', () => {
     expect($('[role="dialog"]').hidden).toBe(true);
     fire('omniline.widget.5.token', null);
     expect(root.querySelectorAll('.ow-msg[data-message-id]').length).toBe(0);
+  });
+});
+
+const XSS = '<img src=x onerror=alert(1)>';
+
+/** Picks `files` in the widget's (hidden) file input, as the file chooser would. */
+function choose(input: HTMLInputElement, files: File[]) {
+  Object.defineProperty(input, 'files', { value: files, configurable: true });
+  input.dispatchEvent(new Event('change'));
+}
+
+describe('files', () => {
+  test('"Attach a file" uploads with the token, sends a message with the files, shows previews and links', async () => {
+    const { $, root } = await mount();
+    $<HTMLButtonElement>('button.ow-toggle').click();
+    const attach = $<HTMLButtonElement>('button.ow-attach');
+    expect(attach.getAttribute('aria-label')).toBe('Attach a file');
+    expect(attach.disabled).toBe(false);
+    const input = $<HTMLInputElement>('input[type="file"]');
+    expect(input.multiple).toBe(true);
+    expect(input.hidden).toBe(true);
+    const click = vi.spyOn(input, 'click').mockImplementation(() => {});
+    attach.click();
+    expect(click).toHaveBeenCalled();
+
+    choose(input, [new File(['png!'], 'photo.png', { type: 'image/png' }), new File(['hello'], 'notes.txt', { type: 'text/plain' })]);
+    // While they upload: a pending message with their names.
+    const pending = $('.ow-me[data-status="uploading"]');
+    expect(pending.querySelector('.ow-status')!.textContent).toBe('Uploading…');
+    expect([...pending.querySelectorAll('.ow-uploading')].map((e) => e.textContent)).toEqual(['photo.png', 'notes.txt']);
+
+    await until(() => !!root.querySelector('.ow-me[data-message-id]'));
+    // A session first (a new visitor), then the uploads with its token, then the message.
+    const ups = calls.filter((c) => c.path === '/api/v1/widget/files');
+    expect(ups.map((c) => [c.method, c.auth])).toEqual([['POST', 'Bearer olw_test'], ['POST', 'Bearer olw_test']]);
+    expect(ups[0].body).toBeInstanceOf(FormData);
+    expect([...(ups[0].body as FormData).keys()]).toEqual(['file']);
+    expect(((ups[0].body as FormData).get('file') as File).name).toBe('photo.png');
+    const post = calls.find((c) => c.method === 'POST' && c.path === '/api/v1/widget/messages')!;
+    expect(post.body).toEqual({ text: '', client_id: expect.any(String), files: [51, 52] });
+    expect(root.querySelector('[data-status="uploading"]')).toBeNull();
+    expect(localStorage.getItem('omniline.widget.5.outbox')).toBeNull();
+
+    const row = $('.ow-me[data-message-id]');
+    expect(row.querySelector('.ow-bubble')).toBeNull(); // files alone: no empty text bubble
+    const img = row.querySelector('img')!;
+    expect(img.getAttribute('alt')).toBe('photo.png');
+    expect(img.getAttribute('src')).toBe('https://chat.example/files/51?exp=9&sig=s51');
+    const open = img.closest('a')!;
+    expect(open.getAttribute('href')).toBe('https://chat.example/files/51?exp=9&sig=s51');
+    expect(open.getAttribute('target')).toBe('_blank');
+    expect(open.getAttribute('rel')).toBe('noopener noreferrer');
+    const card = row.querySelector<HTMLAnchorElement>('a.ow-file')!;
+    expect(card.getAttribute('href')).toBe('https://chat.example/files/52?exp=9&sig=s52');
+    expect(card.hasAttribute('download')).toBe(true);
+    expect(card.querySelector('.ow-file-name')!.textContent).toBe('notes.txt');
+    expect(card.querySelector('.ow-file-size')!.textContent).toBe('5 B');
+  });
+
+  test('a refused upload (413) says why and sends nothing', async () => {
+    localStorage.setItem('omniline.widget.5.token', 'olw_test');
+    uploadAnswer = () => json(413, { error: { code: 'too_large', message: 'The file is larger than 25 MiB.' } });
+    const { $, root } = await mount();
+    $<HTMLButtonElement>('button.ow-toggle').click();
+    choose($<HTMLInputElement>('input[type="file"]'), [new File(['x'], 'big.bin')]);
+    const err = root.querySelectorAll<HTMLElement>('.ow-limit[role="alert"]')[1];
+    await until(() => !err.hidden);
+    expect(err.textContent).toBe('big.bin: The file is larger than 25 MiB.');
+    await tick(20);
+    expect(calls.some((c) => c.method === 'POST' && c.path === '/api/v1/widget/messages')).toBe(false);
+    expect(root.querySelector('.ow-me')).toBeNull();
+    // The next attempt clears the message.
+    uploadAnswer = null;
+    choose($<HTMLInputElement>('input[type="file"]'), [new File(['y'], 'small.txt')]);
+    expect(err.hidden).toBe(true);
+    await until(() => !!root.querySelector('.ow-me[data-message-id]'));
+  });
+
+  test("the operator's files arrive live; names stay text and only http(s) links are made", async () => {
+    localStorage.setItem('omniline.widget.5.token', 'olw_test');
+    stored = [{
+      id: 90, dialog_id: 1, author: { kind: 'operator', name: 'Ann' }, text: 'older, without files', reply_to: null,
+      created_at: '2026-11-25T11:00:00.000Z', edited_at: null, deleted: false,
+    }];
+    const { $, root } = await mount();
+    $<HTMLButtonElement>('button.ow-toggle').click();
+    await until(() => !!root.querySelector('[data-message-id="90"]'));
+    expect(root.querySelector('[data-message-id="90"] .ow-files')).toBeNull();
+    await until(() => sockets.length === 1);
+    sockets[0].emit({
+      seq: 11, type: 'message.created', data: {
+        message: {
+          id: 91, dialog_id: 1, author: { kind: 'operator', name: 'Ann' }, text: 'Here you go', reply_to: null,
+          created_at: '2026-11-25T12:01:00.000Z', edited_at: null, deleted: false,
+          files: [
+            { id: 7, name: XSS + '.png', size: 2048, mime: 'image/png', image: true, url: '/files/7?exp=9&sig=a' },
+            { id: 8, name: XSS, size: 1_258_291, mime: 'application/pdf', image: false, url: '/files/8?exp=9&sig=b' },
+            { id: 9, name: 'evil.txt', size: 1, mime: 'text/plain', image: false, url: 'javascript:alert(1)' },
+          ],
+        },
+      },
+    });
+    const row = $('.ow-op[data-message-id="91"]');
+    expect(row.querySelector('.ow-bubble')!.textContent).toBe('Here you go');
+    const imgs = row.querySelectorAll('img');
+    expect(imgs.length).toBe(1);
+    expect(imgs[0].getAttribute('alt')).toBe(XSS + '.png');
+    expect(imgs[0].getAttribute('src')).toBe('https://chat.example/files/7?exp=9&sig=a');
+    expect(row.querySelector('.ow-file-name')!.textContent).toBe(XSS);
+    expect(row.querySelector('.ow-file-size')!.textContent).toBe('1.2 MB');
+    expect(row.querySelector('[onerror]')).toBeNull();
+    const links = [...row.querySelectorAll('a')].map((a) => a.getAttribute('href'));
+    expect(links).toEqual(['https://chat.example/files/7?exp=9&sig=a', 'https://chat.example/files/8?exp=9&sig=b']);
+    expect([...row.querySelectorAll('.ow-file')].at(-1)!.textContent).toBe('evil.txt');
+  });
+
+  test('a queued message with files is shown with them and sent with their ids', async () => {
+    localStorage.setItem('omniline.widget.5.token', 'olw_test');
+    online = false;
+    localStorage.setItem('omniline.widget.5.outbox', JSON.stringify([{
+      client_id: 'q-1', text: 'see attached', created: Date.now(), state: 'pending', attempts: 0, next_at: Date.now(),
+      files: [{ id: 77, name: 'scan.pdf', size: 3000, mime: 'application/pdf', image: false, url: '/files/77?exp=9&sig=q' }],
+    }]));
+    const { $, root } = await mount();
+    $<HTMLButtonElement>('button.ow-toggle').click();
+    const pending = $('.ow-me[data-client-id="q-1"]');
+    expect(pending.querySelector('.ow-bubble')!.textContent).toBe('see attached');
+    expect(pending.querySelector('.ow-file-name')!.textContent).toBe('scan.pdf');
+    online = true;
+    window.dispatchEvent(new Event('online'));
+    await until(() => !!root.querySelector('.ow-me[data-message-id]'));
+    const post = calls.find((c) => c.method === 'POST' && c.path === '/api/v1/widget/messages')!;
+    expect(post.body).toEqual({ text: 'see attached', client_id: 'q-1', files: [77] });
   });
 });

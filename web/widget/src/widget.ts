@@ -1,5 +1,8 @@
 // The widget: a chat button and window in a shadow root, the visitor's session, live messages
-// both ways, typing, read receipts, the unread badge, the offline outbox and tab sync.
+// both ways, typing, read receipts, the unread badge, the offline outbox and tab sync, and
+// files: "Attach a file" (or a paste) uploads, then sends a message with them through the
+// outbox; pictures show as previews, other files as download links.
+import { filesOf, formatSize, MAX_FILES, type MessageFile } from '../../shared/files';
 import {
   Api, DEFAULT_SETTINGS, HttpError, NetworkError,
   type CustomerDialog, type CustomerMessage, type WidgetConfig, type WidgetSettings,
@@ -15,6 +18,8 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
 const CHAT_ICON = 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2zm3 5v2h10V9H7zm0 4v2h7v-2H7z';
 const CLOSE_ICON = 'M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12 19 17.6 17.6 19 12 13.4 6.4 19 5 17.6 10.6 12 5 6.4z';
 const MIN_ICON = 'M5 11h14v2H5z';
+const ATTACH_ICON =
+  'M16.5 6v11.5a4 4 0 0 1-8 0V5a2.5 2.5 0 0 1 5 0v10.5a1 1 0 0 1-2 0V6H10v9.5a2.5 2.5 0 0 0 5 0V5a4 4 0 0 0-8 0v12.5a5.5 5.5 0 0 0 11 0V6h-1.5z';
 const TYPING_SEND_EVERY = 3000;
 const TYPING_SHOW_FOR = 6000;
 
@@ -68,6 +73,11 @@ function ownClientId(stored: string | undefined): string | null {
   if (!stored) return null;
   const i = stored.indexOf(':');
   return i >= 0 ? stored.slice(i + 1) : stored;
+}
+
+/** What of a message's files changes how it looks (the URL is signed anew on each load). */
+function filesSig(files: MessageFile[]): string {
+  return files.map((f) => `${f.id} ${f.url}`).join(',');
 }
 
 function initials(name: string): string {
@@ -141,6 +151,9 @@ export class Widget {
   private unlisten: Array<() => void> = [];
   private configLoaded = false;
   private destroyed = false;
+  /** Files being uploaded, by batch: their names (shown as a pending message). */
+  private uploads = new Map<string, string[]>();
+  private uploadSeq = 0;
 
   // DOM
   readonly host: HTMLElement;
@@ -162,7 +175,10 @@ export class Widget {
   private composer!: HTMLFormElement;
   private input!: HTMLTextAreaElement;
   private sendBtn!: HTMLButtonElement;
+  private attachBtn!: HTMLButtonElement;
+  private fileInput!: HTMLInputElement;
   private limitEl!: HTMLElement;
+  private fileErr!: HTMLElement;
 
   constructor(opts: WidgetOptions) {
     this.api = new Api(opts.origin, opts.channelId);
@@ -377,9 +393,27 @@ export class Widget {
     this.composer = el('form', 'ow-composer', { novalidate: '' });
     this.input = el('textarea', 'ow-input', { 'aria-label': 'Message', placeholder: 'Write a message…', rows: '1' });
     this.sendBtn = el('button', 'ow-send', { type: 'submit' }, 'Send');
-    this.composer.append(this.input, this.sendBtn);
+    this.attachBtn = el('button', 'ow-attach', { type: 'button', 'aria-label': 'Attach a file', title: 'Attach a file' });
+    this.attachBtn.appendChild(icon(ATTACH_ICON));
+    this.fileInput = el('input', undefined, { type: 'file', multiple: '', tabindex: '-1', 'aria-hidden': 'true' });
+    this.fileInput.hidden = true;
+    this.attachBtn.addEventListener('click', () => this.fileInput.click());
+    this.fileInput.addEventListener('change', () => {
+      const files = Array.from(this.fileInput.files ?? []);
+      this.fileInput.value = ''; // the same file may be picked again
+      void this.attachFiles(files);
+    });
+    this.input.addEventListener('paste', (e) => {
+      const files = Array.from(e.clipboardData?.files ?? []);
+      if (!files.length || this.attachBtn.disabled) return;
+      e.preventDefault();
+      void this.attachFiles(files);
+    });
+    this.composer.append(this.attachBtn, this.fileInput, this.input, this.sendBtn);
     this.limitEl = el('div', 'ow-limit', { role: 'alert' });
     this.limitEl.hidden = true;
+    this.fileErr = el('div', 'ow-limit', { role: 'alert' });
+    this.fileErr.hidden = true;
     this.composer.addEventListener('submit', (e) => {
       e.preventDefault();
       this.submitText();
@@ -396,7 +430,15 @@ export class Widget {
       if (this.input.value.trim()) this.sendTyping();
     });
 
-    this.win.append(head, this.banner, this.log, this.typingEl, this.form, this.composer, this.limitEl);
+    // A picture that loads makes the log taller: a reader at the end stays there.
+    this.log.addEventListener('load', (e) => {
+      const img = e.target;
+      if (!(img instanceof HTMLImageElement)) return;
+      const gap = this.log.scrollHeight - this.log.scrollTop - this.log.clientHeight;
+      if (gap - img.offsetHeight < 80) this.scrollToEnd();
+    }, true);
+
+    this.win.append(head, this.banner, this.log, this.typingEl, this.form, this.composer, this.limitEl, this.fileErr);
     this.wrap.append(this.win, this.toggle);
     this.wrap.addEventListener('keydown', (e) => {
       if (e.key === 'Escape' && this.open) {
@@ -587,11 +629,54 @@ export class Widget {
     if (!text.trim()) return;
     if (!this.checkLimit()) return;
     this.outbox.enqueue(text, newClientId());
+    this.fileErr.hidden = true;
     this.input.value = '';
     this.autosize();
     this.renderMessages();
     this.scrollToEnd();
     this.scheduleFlush(0);
+  }
+
+  /**
+   * Uploads the files one by one, then queues one message with those that went up (the
+   * outbox sends it like any other); what failed is said under the composer.
+   */
+  private async attachFiles(all: File[]) {
+    if (!all.length || this.unavailable || this.offline) return;
+    const files = all.slice(0, MAX_FILES);
+    const problems: string[] = [];
+    if (all.length > files.length) problems.push(`At most ${MAX_FILES} files can be sent at once.`);
+    const key = 'u' + ++this.uploadSeq;
+    this.uploads.set(key, files.map((f) => f.name || 'file'));
+    this.fileErr.hidden = true;
+    this.renderMessages();
+    this.scrollToEnd();
+    const done: MessageFile[] = [];
+    try {
+      if (!this.api.token) await this.ensureSession();
+      for (const f of files) {
+        try {
+          done.push(await this.api.upload(f));
+          this.setOffline(false);
+        } catch (e) {
+          if (e instanceof NetworkError) this.setOffline(true);
+          problems.push(`${f.name || 'file'}: ${e instanceof HttpError && e.message ? e.message : 'could not be uploaded.'}`);
+          if (e instanceof HttpError && e.status === 401) {
+            this.forgetToken(); // the token no longer works: the next attempt starts a new session
+            break;
+          }
+        }
+      }
+    } catch {
+      problems.push('Sorry, the files could not be sent. Please try again.');
+    }
+    this.uploads.delete(key);
+    if (done.length) this.outbox.enqueue('', newClientId(), done);
+    this.fileErr.textContent = problems.join(' ');
+    this.fileErr.hidden = !problems.length;
+    this.renderMessages();
+    this.scrollToEnd();
+    if (done.length) this.scheduleFlush(0);
   }
 
   private scheduleFlush(delay: number) {
@@ -629,7 +714,7 @@ export class Widget {
 
   private async sendOne(item: OutboxItem): Promise<Attempt> {
     try {
-      const m = await this.api.send(item.text, item.client_id);
+      const m = await this.api.send(item.text, item.client_id, item.files?.map((f) => f.id));
       this.setOffline(false);
       return { status: 201, message: m };
     } catch (e) {
@@ -908,6 +993,9 @@ export class Widget {
     this.formShown = this.formShown && this.needsForm();
     this.form.hidden = !this.formShown || this.unavailable;
     this.composer.hidden = this.formShown || this.unavailable;
+    // Files are uploaded at once, so they need the network (text waits in the outbox).
+    this.attachBtn.disabled = this.offline || this.unavailable;
+    this.attachBtn.title = this.attachBtn.disabled ? 'Files can be sent when you are online' : 'Attach a file';
     if (this.unavailable) {
       this.banner.hidden = false;
       this.banner.className = 'ow-banner ow-error';
@@ -985,24 +1073,33 @@ export class Widget {
       const groupKey = op ? 'op:' + name : 'me';
       const showAuthor = op && groupKey !== prevAuthor;
       prevAuthor = groupKey;
-      const sig = [m.text, m.deleted, m.edited_at, name, avatar, status, showAuthor].join('\u0001');
+      const files = filesOf(m);
+      const sig = [m.text, m.deleted, m.edited_at, name, avatar, status, showAuthor, filesSig(files)].join('\u0001');
       want.push({
         key: 'm' + m.id,
         sig,
         make: () => this.bubble({
           kind: op ? 'op' : 'me', id: m.id, clientId: ownClientId(m.client_id) ?? undefined, text: m.text,
-          deleted: m.deleted, edited: !!m.edited_at, name, avatar, showAuthor, status, time: m.created_at,
+          deleted: m.deleted, edited: !!m.edited_at, name, avatar, showAuthor, status, time: m.created_at, files,
         }),
       });
     }
     for (const item of this.outbox.list()) {
       if (sentIds.has(item.client_id)) continue;
       const status = item.state === 'failed' ? 'failed' : 'sending';
-      const sig = [item.text, status, this.offline].join('\u0001');
+      const files = filesOf(item);
+      const sig = [item.text, status, this.offline, filesSig(files)].join('\u0001');
       want.push({
         key: 'c' + item.client_id,
         sig,
-        make: () => this.bubble({ kind: 'me', clientId: item.client_id, text: item.text, status, time: item.created }),
+        make: () => this.bubble({ kind: 'me', clientId: item.client_id, text: item.text, status, time: item.created, files }),
+      });
+    }
+    for (const [key, names] of this.uploads) {
+      want.push({
+        key,
+        sig: names.join('\u0001'),
+        make: () => this.bubble({ kind: 'me', text: '', status: 'uploading', uploading: names }),
       });
     }
     // Keyed update: unchanged rows stay as they are (so the live region announces only news).
@@ -1043,6 +1140,9 @@ export class Widget {
     showAuthor?: boolean;
     status?: string;
     time?: string | number;
+    files?: MessageFile[];
+    /** Names of files still uploading. */
+    uploading?: string[];
   }): HTMLElement {
     const kind = m.kind === 'greeting' ? 'op' : m.kind;
     const row = el('div', `ow-msg ow-${kind}` + (m.kind === 'greeting' ? ' ow-greeting' : ''));
@@ -1050,7 +1150,7 @@ export class Widget {
     if (m.clientId) row.setAttribute('data-client-id', m.clientId);
     if (m.status) {
       row.setAttribute('data-status', m.status);
-      if (m.status === 'sending') row.classList.add('ow-pending');
+      if (m.status === 'sending' || m.status === 'uploading') row.classList.add('ow-pending');
       if (m.status === 'failed') row.classList.add('ow-failed');
     }
     if (m.deleted) row.classList.add('ow-deleted');
@@ -1073,14 +1173,23 @@ export class Widget {
     else bubble.appendChild(render(m.text));
     // Screen readers hear who wrote each message, also where the name is not repeated on screen.
     if (kind === 'op' && m.name && !m.showAuthor && m.kind !== 'greeting') body.appendChild(el('span', 'ow-sr', undefined, m.name + ':'));
-    body.appendChild(bubble);
+    const files = m.deleted ? [] : m.files ?? [];
+    // A message of files alone has no text bubble.
+    if (m.deleted || m.text !== '' || (!files.length && !m.uploading)) body.appendChild(bubble);
+    if (files.length) body.appendChild(this.filesNode(files));
+    if (m.uploading) {
+      const box = el('div', 'ow-files');
+      for (const n of m.uploading) box.appendChild(el('span', 'ow-file ow-uploading', undefined, n));
+      body.appendChild(box);
+    }
     if (m.kind !== 'greeting') {
       const meta = el('div', 'ow-meta');
       if (m.time !== undefined) meta.appendChild(el('time', undefined, undefined, timeOf(m.time)));
       if (m.edited && !m.deleted) meta.appendChild(el('span', undefined, undefined, 'edited'));
       if (m.status) {
         const label = m.status === 'read' ? 'Read' : m.status === 'sent' ? 'Sent'
-          : m.status === 'failed' ? 'Not sent' : this.offline ? 'Waiting for network…' : 'Sending…';
+          : m.status === 'failed' ? 'Not sent' : m.status === 'uploading' ? 'Uploading…'
+            : this.offline ? 'Waiting for network…' : 'Sending…';
         meta.appendChild(el('span', 'ow-status', undefined, label));
       }
       if (m.status === 'failed' && m.clientId) {
@@ -1097,5 +1206,33 @@ export class Widget {
     }
     row.appendChild(body);
     return row;
+  }
+
+  /**
+   * A message's files: pictures as previews (a link that opens them in a new tab), anything
+   * else as a download link with name and size. Names only ever become text and attributes.
+   */
+  private filesNode(files: MessageFile[]): HTMLElement {
+    const box = el('div', 'ow-files');
+    for (const f of files) {
+      const href = this.api.fileUrl(f.url);
+      if (!href) {
+        box.appendChild(el('span', 'ow-file', undefined, f.name));
+        continue;
+      }
+      // A new tab in both cases: an expired link must not take the visitor off the site.
+      const a = el('a', f.image ? 'ow-image' : 'ow-file', { href, target: '_blank', rel: 'noopener noreferrer' });
+      if (f.image) {
+        a.title = f.name;
+        const img = el('img', undefined, { alt: f.name, loading: 'lazy', referrerpolicy: 'no-referrer' });
+        img.src = href;
+        a.appendChild(img);
+      } else {
+        a.setAttribute('download', '');
+        a.append(el('span', 'ow-file-name', undefined, f.name), el('span', 'ow-file-size', undefined, formatSize(f.size)));
+      }
+      box.appendChild(a);
+    }
+    return box;
   }
 }

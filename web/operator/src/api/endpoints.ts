@@ -1,8 +1,8 @@
 // Typed wrappers of the REST endpoints the workspace uses, so components never build paths.
-import { api, withQuery, type Page } from './client';
+import { api, upload, withQuery, type Page, type UploadOptions } from './client';
 import type {
-  Dialog, DialogCounts, DirectoryEntry, Employee, Line, LoginResponse, Message, QuickAnswer, QuickAnswerInput,
-  RelatedDialog, Session,
+  Dialog, DialogCounts, DirectoryEntry, Employee, Line, LoginResponse, Message, MessageFile, QuickAnswer,
+  QuickAnswerInput, RelatedDialog, Session,
 } from './types';
 
 export type View = 'unanswered' | 'mine' | 'all';
@@ -23,12 +23,23 @@ export const dialogSessions = (id: number, cursor: string | null, limit = 50) =>
 
 export const listMessages = (dialogId: number, cursor: string | null, limit = 50) =>
   api<Page<Message>>('GET', withQuery(`/api/v1/dialogs/${dialogId}/messages`, { cursor, limit }));
-export const sendMessage = (dialogId: number, text: string, hidden: boolean, replyTo: number | null) =>
+/** `files`: ids of uploaded files (at most 10); `text` may then be empty. */
+export const sendMessage = (
+  dialogId: number, text: string, hidden: boolean, replyTo: number | null, files: number[] = [],
+) =>
   api<Message>('POST', `/api/v1/dialogs/${dialogId}/messages`, {
     text,
     hidden,
     ...(replyTo ? { reply_to: replyTo } : {}),
+    ...(files.length ? { files } : {}),
   });
+
+/** Uploads one file (multipart, one part named `file`) to attach to a message. */
+export function uploadFile(file: File, opts?: UploadOptions): Promise<MessageFile> {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  return upload<MessageFile>('/api/v1/files', form, opts);
+}
 export const editMessage = (id: number, text: string) => api<Message>('PATCH', `/api/v1/messages/${id}`, { text });
 export const deleteMessage = (id: number) => api<void>('DELETE', `/api/v1/messages/${id}`);
 

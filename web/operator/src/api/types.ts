@@ -1,5 +1,12 @@
 // JSON shapes of the REST API and the realtime socket, as docs/openapi.yaml describes them.
 // Ids are integers; times are RFC 3339 UTC strings.
+import type { MessageFile } from '../../../shared/files';
+
+/**
+ * An attached file (`POST /api/v1/files` answers one; messages carry them in `files`):
+ * `{id, name, size, mime, image, url}`, `url` a signed, expiring same-origin download URL.
+ */
+export type { MessageFile };
 
 export type Role = 'admin' | 'supervisor' | 'operator';
 
@@ -107,6 +114,8 @@ export interface Message {
   created_at: string;
   edited_at: string | null;
   deleted: boolean;
+  /** Attached files, possibly none; missing in older data (read it with `filesOf`). */
+  files?: MessageFile[];
 }
 
 export interface Dialog {

@@ -171,7 +171,7 @@ describe('commands in the reply box', () => {
     expect(box).toHaveValue('[quote=Ada Customer]Where is my order?[/quote]\n');
     expect(screen.getByText('Replying to message #41')).toBeInTheDocument();
     await user.keyboard('It ships today.{Enter}');
-    expect(onSend).toHaveBeenCalledWith('[quote=Ada Customer]Where is my order?[/quote]\nIt ships today.', false, 41);
+    expect(onSend).toHaveBeenCalledWith('[quote=Ada Customer]Where is my order?[/quote]\nIt ships today.', false, 41, []);
   });
 
   it('says so when there is nothing to quote', async () => {
@@ -187,9 +187,9 @@ describe('commands in the reply box', () => {
     const user = userEvent.setup();
     const { box, onSend, commands } = renderBox();
     await user.type(box, 'see /chatid{Enter}');
-    expect(onSend).toHaveBeenCalledWith('see /chatid', false, null);
+    expect(onSend).toHaveBeenCalledWith('see /chatid', false, null, []);
     await user.type(box, '/chat is a word{Enter}');
-    expect(onSend).toHaveBeenCalledWith('/chat is a word', false, null);
+    expect(onSend).toHaveBeenCalledWith('/chat is a word', false, null, []);
     expect(commands.copyChatId).not.toHaveBeenCalled();
   });
 

@@ -6,6 +6,7 @@ import { memo, useEffect, useRef, useState } from 'react';
 import type { View } from '../api/endpoints';
 import type { Dialog, Employee } from '../api/types';
 import { toPlainText } from '../bbcode';
+import { filesOf, filesPreview } from '../../../shared/files';
 import { shortTime } from '../format';
 import { navigate } from '../router';
 import { useStore, useStoreApi } from '../state/context';
@@ -189,7 +190,8 @@ function excerpt(d: Dialog): string {
   const m = d.last_message;
   if (!m) return '';
   if (m.deleted) return 'Message deleted';
-  return toPlainText(m.text).replace(/\s+/g, ' ').trim().slice(0, 140);
+  const text = toPlainText(m.text).replace(/\s+/g, ' ').trim();
+  return (text || filesPreview(filesOf(m))).slice(0, 140);
 }
 
 const Row = memo(function Row({

@@ -45,9 +45,9 @@ export function DialogView({ me, dialog: d }: { me: Employee; dialog: Dialog }) 
     [me, lines, d.id, store, qa],
   );
 
-  const send = async (text: string, hidden: boolean, replyTo: number | null) => {
+  const send = async (text: string, hidden: boolean, replyTo: number | null, files: number[]) => {
     try {
-      await store.send(d.id, text, hidden, replyTo);
+      await store.send(d.id, text, hidden, replyTo, files);
       return true;
     } catch (e) {
       store.toast((e as Error).message);

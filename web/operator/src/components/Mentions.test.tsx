@@ -109,7 +109,7 @@ describe('mention popup', () => {
     expect(screen.queryByRole('listbox')).not.toBeInTheDocument();
 
     await user.type(box, 'see this{Enter}');
-    expect(onSend).toHaveBeenCalledWith('Hi [user=8]Cora Coworker[/user] see this', false, null);
+    expect(onSend).toHaveBeenCalledWith('Hi [user=8]Cora Coworker[/user] see this', false, null, []);
   });
 
   it('inserts with Tab in the middle of the text, keeping what follows', async () => {
@@ -139,7 +139,7 @@ describe('mention popup', () => {
     await settle();
     expect(screen.queryByRole('listbox')).not.toBeInTheDocument();
     await user.keyboard('{Enter}');
-    expect(onSend).toHaveBeenCalledWith('@Dan O', false, null);
+    expect(onSend).toHaveBeenCalledWith('@Dan O', false, null, []);
   });
 
   it('a click picks a colleague; no match shows nothing', async () => {

@@ -1,9 +1,11 @@
-// One message: author, time, BBCode body, edit/delete marks ("(edited)" opens the earlier
+// One message: author, time, BBCode body, attached files, edit/delete marks ("(edited)" opens the earlier
 // versions), delivery ticks, and (when not read-only) the message menu and the inline editor.
 import { memo, useMemo, useState } from 'react';
 import type { Dialog, Employee, Line, Message } from '../api/types';
 import { BBCode, toPlainText } from '../bbcode';
 import { clockTime, fullTime } from '../format';
+import { filesOf, filesPreview } from '../../../shared/files';
+import { MessageFiles } from './Attachments';
 import { MessageMenu, type MessageMenuHandlers } from './MessageMenu';
 import { EditedMark } from './EditHistory';
 
@@ -37,6 +39,7 @@ export const MessageItem = memo(function MessageItem({ message: m, dialog, reply
   const tick = deliveryOf(m, dialog.customer_read_id);
   // The dialog object changes with every event; parsing the text again each time is waste.
   const body = useMemo(() => <BBCode text={m.text} />, [m.text]);
+  const files = useMemo(() => filesOf(m), [m]);
 
   if (kind === 'system') {
     return (
@@ -79,7 +82,8 @@ export const MessageItem = memo(function MessageItem({ message: m, dialog, reply
       </div>
       {replyTo && !m.deleted && (
         <div className="msg-reply-ref">
-          ↪ {replyTo.author.name}: {replyTo.deleted ? 'Message deleted' : toPlainText(replyTo.text).slice(0, 80)}
+          ↪ {replyTo.author.name}:{' '}
+          {replyTo.deleted ? 'Message deleted' : toPlainText(replyTo.text).slice(0, 80) || filesPreview(filesOf(replyTo)).slice(0, 80)}
         </div>
       )}
       {m.deleted ? (
@@ -117,7 +121,10 @@ export const MessageItem = memo(function MessageItem({ message: m, dialog, reply
           </div>
         </form>
       ) : (
-        <div className="msg-body">{body}</div>
+        <>
+          {(m.text !== '' || files.length === 0) && <div className="msg-body">{body}</div>}
+          <MessageFiles files={files} />
+        </>
       )}
       <div className="msg-foot">
         {m.edited_at && !m.deleted && <EditedMark message={m} />}

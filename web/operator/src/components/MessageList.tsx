@@ -34,6 +34,18 @@ export function MessageList({
   const ref = useRef<HTMLDivElement>(null);
   const prev = useRef({ first: 0, last: 0, height: 0, nearBottom: true });
 
+  // A picture that loads makes its message taller: a reader at the bottom stays there.
+  useLayoutEffect(() => {
+    const el = ref.current!;
+    const onLoad = (e: Event) => {
+      if (!(e.target instanceof HTMLImageElement)) return;
+      if (prev.current.nearBottom) el.scrollTop = el.scrollHeight;
+      prev.current.height = el.scrollHeight;
+    };
+    el.addEventListener('load', onLoad, true);
+    return () => el.removeEventListener('load', onLoad, true);
+  }, []);
+
   useLayoutEffect(() => {
     const el = ref.current!;
     const first = messages[0]?.id ?? 0;

@@ -82,7 +82,7 @@ describe('quick answers popup', () => {
 
     // The next Enter sends as usual.
     await user.keyboard('{Enter}');
-    expect(onSend).toHaveBeenCalledWith('Hi Good evening!', false, null);
+    expect(onSend).toHaveBeenCalledWith('Hi Good evening!', false, null, []);
   });
 
   it('closes on Escape and then lets Enter send the text as typed', async () => {
@@ -97,7 +97,7 @@ describe('quick answers popup', () => {
     await settle();
     expect(screen.queryByRole('listbox')).not.toBeInTheDocument();
     await user.keyboard('{Enter}');
-    expect(onSend).toHaveBeenCalledWith('/refunds', false, null);
+    expect(onSend).toHaveBeenCalledWith('/refunds', false, null, []);
   });
 
   it('shows nothing when nothing matches, and a click picks an answer', async () => {

@@ -16,7 +16,7 @@ describe('ReplyBox', () => {
     const { onSend } = renderBox(1);
     const box = screen.getByRole('textbox', { name: 'Message' });
     await user.type(box, 'Hello{Enter}');
-    expect(onSend).toHaveBeenCalledWith('Hello', false, null);
+    expect(onSend).toHaveBeenCalledWith('Hello', false, null, []);
     expect(box).toHaveValue('');
   });
 
@@ -28,7 +28,7 @@ describe('ReplyBox', () => {
     expect(onSend).not.toHaveBeenCalled();
     expect(box).toHaveValue('one\ntwo');
     await user.click(screen.getByRole('button', { name: 'Send' }));
-    expect(onSend).toHaveBeenCalledWith('one\ntwo', false, null);
+    expect(onSend).toHaveBeenCalledWith('one\ntwo', false, null, []);
   });
 
   it('does not send blank text', async () => {
@@ -44,7 +44,7 @@ describe('ReplyBox', () => {
     const { onSend, onTyping } = renderBox(1);
     await user.click(screen.getByRole('checkbox', { name: 'Hidden message' }));
     await user.type(screen.getByRole('textbox', { name: 'Message' }), 'note{Enter}');
-    expect(onSend).toHaveBeenCalledWith('note', true, null);
+    expect(onSend).toHaveBeenCalledWith('note', true, null, []);
     expect(onTyping).not.toHaveBeenCalled();
   });
 

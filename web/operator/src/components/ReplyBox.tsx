@@ -9,9 +9,16 @@
 // a command and never sent: the `/` popup lists the matching commands above the quick answers
 // (Enter/Tab/click runs one and takes the `/…` text out), and Enter on a complete command runs
 // it; what a command needs but lacks is said in a hint under the box (see Commands.tsx).
+// Files come in through "Attach files", pasting or dropping onto the box: each uploads at once
+// and shows as a chip (progress, error, remove); Send names the uploaded ones (text may then
+// be empty) and waits while any is still uploading (see state/attachments.ts).
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { uploadFile } from '../api/endpoints';
 import type { DirectoryEntry, QuickAnswer } from '../api/types';
+import { attach, clearAttachments, removeAttachment, useAttachments, type Uploader } from '../state/attachments';
 import { clearDraft, getDraft, setDraft, useDraft } from '../state/drafts';
+import { MAX_FILES } from '../../../shared/files';
+import { AttachButton, AttachmentChips } from './Attachments';
 import {
   COMMAND_LIST_ID, CommandList, cleanTitle, commandOptionId, commandToken, matchCommands, parseCommand, quoteMarkup,
   titleTooLong, useStoreCommands, type CommandContext, type CommandMatch, type CommandToken,
@@ -45,6 +52,7 @@ export function ReplyBox({
   quickAnswers,
   mentions,
   commands,
+  upload = uploadFile,
 }: {
   dialogId: number;
   /** Enables quick answers (the `/` popup and the "Quick answers" button). */
@@ -53,11 +61,17 @@ export function ReplyBox({
   mentions?: MentionContext;
   /** What `/rename`, `/chatid` and `/quote` act on; by default the workspace store's dialog. */
   commands?: CommandContext;
-  /** Resolves to whether it was sent; on false the draft stays. */
-  onSend: (text: string, hidden: boolean, replyTo: number | null) => Promise<boolean>;
+  /** Uploads an attached file; `uploadFile` (POST /api/v1/files) by default. */
+  upload?: Uploader;
+  /** Resolves to whether it was sent; on false the draft (and the attachments) stay. */
+  onSend: (text: string, hidden: boolean, replyTo: number | null, files: number[]) => Promise<boolean>;
   onTyping: () => void;
 }) {
   const draft = useDraft(dialogId);
+  const attachments = useAttachments(dialogId);
+  const ready = attachments.filter((a) => a.state === 'done' && a.file);
+  const uploading = attachments.some((a) => a.state === 'uploading');
+  const [dragging, setDragging] = useState(false);
   const [hidden, setHidden] = useState(false);
   const [busy, setBusy] = useState(false);
   const ref = useRef<HTMLTextAreaElement>(null);
@@ -217,21 +231,36 @@ export function ReplyBox({
     else if (colleagues.length) mention(colleagues[at]);
   };
 
+  /** Attaches files (chosen, pasted or dropped); says so when some are over the limit. */
+  const addFiles = (files: File[]) => {
+    if (!files.length) return;
+    const left = attach(dialogId, files, upload);
+    setHint(left ? `At most ${MAX_FILES} files go with one message; ${left === 1 ? 'one was' : `${left} were`} left out.` : null);
+  };
+
   const send = async () => {
     const text = draft.text.trim();
-    if (!text || busy) return;
+    if ((!text && !ready.length) || busy) return;
     // A command is never sent as a message, even with its popup closed.
-    const c = cmdCtx ? parseCommand(draft.text) : null;
+    const c = cmdCtx && text ? parseCommand(draft.text) : null;
     if (c) {
       await runCommand(c, 0, draft.text.length);
       return;
     }
+    if (uploading) {
+      setHint('Wait until the files are uploaded, then send.');
+      return;
+    }
+    // What was attached when Send was pressed: files attached while it goes stay for the next.
+    const sent = attachments.map((a) => a.key);
     setBusy(true);
-    const ok = await onSend(text, hidden, draft.replyTo);
+    const ok = await onSend(text, hidden, draft.replyTo, ready.map((a) => a.file!.id));
     setBusy(false);
     if (ok) {
       clearDraft(dialogId);
+      clearAttachments(dialogId, sent);
       setHidden(false);
+      setHint(null);
     }
     ref.current?.focus();
   };
@@ -239,10 +268,26 @@ export function ReplyBox({
   return (
     <>
       <form
-        className={hidden ? 'reply reply-hidden' : 'reply'}
+        className={`reply${hidden ? ' reply-hidden' : ''}${dragging ? ' reply-dragging' : ''}`}
         onSubmit={(e) => {
           e.preventDefault();
           void send();
+        }}
+        onDragOver={(e) => {
+          if (!Array.from(e.dataTransfer.types).includes('Files')) return;
+          e.preventDefault();
+          e.dataTransfer.dropEffect = 'copy';
+          setDragging(true);
+        }}
+        onDragLeave={(e) => {
+          if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+        }}
+        onDrop={(e) => {
+          setDragging(false);
+          const files = Array.from(e.dataTransfer.files ?? []);
+          if (!files.length) return;
+          e.preventDefault();
+          addFiles(files);
         }}
       >
         {draft.replyTo !== null && (
@@ -297,6 +342,13 @@ export function ReplyBox({
             }
             aria-describedby={hint ? REPLY_HINT_ID : undefined}
             onSelect={(e) => track(e.currentTarget.value, e.currentTarget.selectionStart)}
+            onPaste={(e) => {
+              // Pasted files (e.g. a screenshot) are attached; pasted text goes in as usual.
+              const files = Array.from(e.clipboardData?.files ?? []);
+              if (!files.length) return;
+              e.preventDefault();
+              addFiles(files);
+            }}
             onChange={(e) => {
               setDraft(dialogId, { ...draft, text: e.target.value });
               track(e.target.value, e.target.selectionStart);
@@ -332,6 +384,7 @@ export function ReplyBox({
             }}
           />
         </div>
+        <AttachmentChips items={attachments} onRemove={(a) => removeAttachment(dialogId, a.key)} />
         {/* Always there, so the hint is announced; empty, it takes back the grid's gap. */}
         <div id={REPLY_HINT_ID} className="reply-hint muted" role="status" style={{ fontSize: '0.85rem', marginTop: hint ? 0 : '-0.35rem' }}>
           {hint}
@@ -342,6 +395,7 @@ export function ReplyBox({
               <input type="checkbox" checked={hidden} onChange={(e) => setHidden(e.target.checked)} />
               Hidden message
             </label>
+            <AttachButton onFiles={addFiles} />
             <EmojiButton
               onPick={(emoji) => {
                 const [from, to] = selection();
@@ -354,7 +408,7 @@ export function ReplyBox({
               </button>
             )}
           </div>
-          <button type="submit" className="btn btn-primary" disabled={busy || !draft.text.trim()}>
+          <button type="submit" className="btn btn-primary" disabled={busy || uploading || (!draft.text.trim() && !ready.length)}>
             Send
           </button>
         </div>

@@ -2,6 +2,7 @@ import { logout } from '../api/endpoints';
 import type { Employee } from '../api/types';
 import { setMuted, useMuted } from '../alerts';
 import { useStore, useStoreApi } from '../state/context';
+import { resetAttachments } from '../state/attachments';
 import { resetDrafts } from '../state/drafts';
 
 export function TopBar({ me, onSignedOut, adminActive }: { me: Employee; onSignedOut: () => void; adminActive: boolean }) {
@@ -16,6 +17,7 @@ export function TopBar({ me, onSignedOut, adminActive }: { me: Employee; onSigne
       /* The session may already be gone; signing out locally is what matters. */
     }
     resetDrafts();
+    resetAttachments();
     onSignedOut();
   };
 

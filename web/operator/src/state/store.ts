@@ -574,8 +574,8 @@ export class Store {
   }
 
   /** Throws on failure so the reply box keeps the draft. */
-  async send(dialogId: number, text: string, hidden: boolean, replyTo: number | null) {
-    const m = await ep.sendMessage(dialogId, text, hidden, replyTo);
+  async send(dialogId: number, text: string, hidden: boolean, replyTo: number | null, files: number[] = []) {
+    const m = await ep.sendMessage(dialogId, text, hidden, replyTo, files);
     this.lastTypingSent.delete(dialogId);
     this.upsertMessage(m);
     return m;
