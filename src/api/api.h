@@ -16,6 +16,7 @@
 #include "services/auth_service.h"
 #include "services/dialog_service.h"
 #include "services/employee_service.h"
+#include "services/drive_service.h"
 #include "services/files.h"
 #include "services/line_service.h"
 #include "services/quick_answer_service.h"
@@ -44,6 +45,7 @@ struct ApiDeps {
   services::Presence& presence;
   services::QuickAnswerService& quick_answers;
   services::FileService& files;
+  services::DriveService& drive;
   // Set only with `serve --test-clock`: POST /api/v1/testing/clock moves it.
   AdjustableClock* test_clock = nullptr;
   services::OutboxWorker* outbox = nullptr;

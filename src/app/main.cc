@@ -218,6 +218,7 @@ int serve(const Options& o) {
   services::LocalBlobStore blobs(o.data_dir + "/files");
   services::FileService files(**store, blobs, clock,
                               {.upload_limit = o.upload_limit, .fetch_private = o.fetch_private});
+  services::DriveService drive(**store, clock);
   auto url_key = services::file_url_key(**store);
   if (!url_key.ok()) {
     spdlog::critical("files: {}", url_key.error().message);
@@ -243,7 +244,7 @@ int serve(const Options& o) {
   api::Api api({.store = **store, .auth = auth, .employees = employees, .metrics = metrics,
                 .lines = lines, .dialogs = dialogs, .widget = widget, .routing = routing,
                 .hub = hub, .presence = presence, .quick_answers = quick_answers,
-                .files = files, .test_clock = o.test_clock ? &test_clock : nullptr, .outbox = &outbox},
+                .files = files, .drive = drive, .test_clock = o.test_clock ? &test_clock : nullptr, .outbox = &outbox},
                apic);
   routing.start();
   outbox.start();

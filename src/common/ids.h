@@ -33,6 +33,7 @@ using SessionId = Id<struct SessionIdTag>;
 using MessageId = Id<struct MessageIdTag>;
 using OutboxId = Id<struct OutboxIdTag>;
 using FileId = Id<struct FileIdTag>;
+using FolderId = Id<struct FolderIdTag>;
 
 }  // namespace omniline
 

@@ -130,6 +130,19 @@ bool is_inline_image(std::string_view mime) {
          mime == "image/webp";
 }
 
+Status validate_folder_name(std::string_view name) {
+  const std::string_view t = text::trim(name);
+  if (t.empty()) return Error::invalid("name is required");
+  if (t.size() > kMaxFolderName)
+    return Error::invalid("name is too long (" + std::to_string(kMaxFolderName) + " bytes at most)");
+  if (!text::valid_utf8(t)) return Error::invalid("name is not valid UTF-8");
+  if (text::has_control_chars(t)) return Error::invalid("name contains control characters");
+  if (t.find_first_of("/\\") != std::string_view::npos)
+    return Error::invalid("name may not contain / or \\");
+  if (t == "." || t == "..") return Error::invalid("name may not be . or ..");
+  return {};
+}
+
 Status validate_file_ids(const std::vector<FileId>& ids) {
   if (ids.size() > kMaxFilesPerMessage)
     return Error::invalid("files: at most " + std::to_string(kMaxFilesPerMessage) +

@@ -26,7 +26,23 @@ struct StoredFile {
   EmployeeId uploader_employee;
   CustomerId uploader_customer;
   UnixMs created_at = 0;
+  // The company Drive: nullopt = not in the Drive; FolderId() (0) = its root; else a folder.
+  std::optional<FolderId> drive_folder;
 };
+
+// A folder of the Drive (the company's file store). parent 0 = the root.
+struct DriveFolder {
+  FolderId id;
+  FolderId parent;
+  std::string name;
+  EmployeeId created_by;
+  UnixMs created_at = 0;
+};
+
+constexpr std::size_t kMaxFolderName = 100;
+constexpr int kMaxFolderDepth = 16;
+// 1..100 bytes after trimming, UTF-8, no control characters, no '/' or '\\', not "." or "..".
+Status validate_folder_name(std::string_view name);
 
 // What a message keeps of each attachment (immutable, so copied onto the message).
 struct FileRef {

@@ -51,6 +51,13 @@ TEST(FileIds, Validation) {
   EXPECT_FALSE(validate_file_ids(many).ok());
 }
 
+TEST(DriveFolders, NameValidation) {
+  EXPECT_TRUE(validate_folder_name("Contracts 2026").ok());
+  EXPECT_TRUE(validate_folder_name("Договоры").ok());
+  for (std::string bad : std::vector<std::string>{"", "   ", "a/b", "a\\b", ".", "..", "tab\there", std::string(101, 'x'), "\xff"})
+    EXPECT_FALSE(validate_folder_name(bad).ok()) << bad;
+}
+
 TEST(Multipart, Boundary) {
   EXPECT_EQ(*multipart_boundary("multipart/form-data; boundary=abc"), "abc");
   EXPECT_EQ(*multipart_boundary("Multipart/Form-Data; charset=utf-8; boundary=\"a b:c\""), "a b:c");

@@ -77,9 +77,12 @@ bool is_upload(const bhttp::request<bhttp::string_body>& header) {
 // or too slow (timeout, reset, cancelled by the shutdown).
 std::optional<api::Response> read_failure(const boost::system::error_code& ec,
                                           std::size_t body_limit) {
-  if (ec == bhttp::error::body_limit)
-    return error_with_status(
-        Error::too_large("request body exceeds " + std::to_string(body_limit) + " bytes"), 413);
+  if (ec == bhttp::error::body_limit) {
+    std::string limit = std::to_string(body_limit) + " bytes";
+    if (body_limit % (1024 * 1024) == 0) limit = std::to_string(body_limit / (1024 * 1024)) + " MiB";
+    else if (body_limit % 1024 == 0) limit = std::to_string(body_limit / 1024) + " KiB";
+    return error_with_status(Error::too_large("too large: at most " + limit + " may be sent"), 413);
+  }
   if (ec == bhttp::error::header_limit)
     return error_with_status(Error::too_large("request header too large"), 431);
   if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream ||
@@ -183,7 +186,8 @@ asio::awaitable<void> run_http_session(std::shared_ptr<Shared> shared, tcp::sock
                                                        asio::as_tuple(asio::use_awaitable));
     (void)hn;
     if (hec) {
-      auto failure = read_failure(hec, cfg.body_limit);
+      // A declared Content-Length over the limit is caught here, with the header complete.
+      auto failure = read_failure(hec, is_upload(parser.get()) ? cfg.upload_limit : cfg.body_limit);
       if (failure) {
         metrics.record_request("unreadable", std::string(parser.get().method_string()),
                                failure->status, 0);

@@ -354,7 +354,7 @@ Result<domain::Message> DialogService::send(const Principal& who, DialogId id,
       if (!r.ok() || r->dialog_id != d->id)
         return Error::invalid("reply_to must be a message of this dialog");
     }
-    auto files = FileService::attachable(tx, Uploader{me.id, {}}, in.files);
+    auto files = FileService::attachable(tx, Uploader{me.id, {}}, in.files, &me);
     if (!files.ok()) return std::move(files).take_error();
     // Mentions must name active colleagues and chats the writer may open.
     const auto nodes = domain::bbcode::parse(in.text);

@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "services/crypto.h"
+#include "services/dialog_events.h"
 #include "services/url_fetch.h"
 
 namespace omniline::services {
@@ -178,7 +179,8 @@ Result<std::string> file_url_key(store::Store& store) {
 // --- use cases ---
 
 Result<domain::StoredFile> FileService::upload(const Uploader& who, std::string_view name,
-                                               std::string_view bytes) {
+                                               std::string_view bytes,
+                                               std::optional<FolderId> drive_folder) {
   if (bytes.empty()) return Error::invalid("the file is empty");
   domain::StoredFile f;
   f.size = static_cast<std::int64_t>(bytes.size());
@@ -187,10 +189,16 @@ Result<domain::StoredFile> FileService::upload(const Uploader& who, std::string_
   f.uploader_employee = who.employee;
   f.uploader_customer = who.customer;
   f.created_at = clock_.now();
+  f.drive_folder = drive_folder;
   auto key = blobs_.put(bytes);
   if (!key.ok()) return std::move(key).take_error();
   f.sha256 = std::move(*key);
-  auto id = store_.write_value<FileId>([&](store::WriteTx& tx) { return tx.insert_file(f); });
+  auto id = store_.write_value<FileId>([&](store::WriteTx& tx) -> Result<FileId> {
+    if (drive_folder && drive_folder->is_valid()) {
+      if (auto folder = tx.folder_by_id(*drive_folder); !folder.ok()) return folder.error();
+    }
+    return tx.insert_file(f);
+  });
   if (!id.ok()) return std::move(id).take_error();
   f.id = *id;
   return f;
@@ -206,19 +214,37 @@ Result<domain::StoredFile> FileService::fetch_for_channel(std::string_view url,
   return upload(Uploader{}, name.empty() ? std::string_view(got->name) : name, got->bytes);
 }
 
+Result<bool> FileService::visible_to(store::ReadTx& tx, const domain::Employee& staff,
+                                     const domain::StoredFile& f) {
+  if (f.uploader_employee == staff.id || f.drive_folder) return true;
+  auto carriers = tx.messages_with_file(f.id, 50);
+  if (!carriers.ok()) return std::move(carriers).take_error();
+  for (const auto& m : *carriers) {
+    if (m.deleted_at) continue;
+    auto d = tx.dialog_by_id(m.dialog_id);
+    if (d.ok() && dialog_access(tx, staff, *d).ok()) return true;
+  }
+  return false;
+}
+
 Result<std::vector<domain::FileRef>> FileService::attachable(store::ReadTx& tx,
                                                              const Uploader& who,
-                                                             const std::vector<FileId>& ids) {
+                                                             const std::vector<FileId>& ids,
+                                                             const domain::Employee* staff) {
   if (Status st = domain::validate_file_ids(ids); !st.ok()) return st.error();
   std::vector<domain::FileRef> out;
   for (FileId id : ids) {
     auto f = tx.file_by_id(id);
     const bool channel = !who.employee.is_valid() && !who.customer.is_valid();
-    const bool mine =
-        f.ok() && ((who.employee.is_valid() && f->uploader_employee == who.employee) ||
-                   (who.customer.is_valid() && f->uploader_customer == who.customer) ||
-                   (channel && !f->uploader_employee.is_valid() && !f->uploader_customer.is_valid()));
-    if (!mine) return Error::not_found("file " + std::to_string(id.get()) + " not found");
+    bool ok = f.ok() && ((who.employee.is_valid() && f->uploader_employee == who.employee) ||
+                         (who.customer.is_valid() && f->uploader_customer == who.customer) ||
+                         (channel && !f->uploader_employee.is_valid() && !f->uploader_customer.is_valid()));
+    if (f.ok() && !ok && staff) {
+      auto seen = visible_to(tx, *staff, *f);
+      if (!seen.ok()) return std::move(seen).take_error();
+      ok = *seen;
+    }
+    if (!ok) return Error::not_found("file " + std::to_string(id.get()) + " not found");
     out.push_back(domain::FileRef{f->id, f->name, f->size, f->mime});
   }
   return out;

@@ -11,6 +11,7 @@
 
 #include "common/clock.h"
 #include "common/result.h"
+#include "domain/employee.h"
 #include "domain/file.h"
 #include "store/store.h"
 
@@ -95,15 +96,23 @@ class FileService {
 
   // Stores the bytes and a metadata row. invalid_request for an empty file.
   Result<domain::StoredFile> upload(const Uploader& who, std::string_view name,
-                                    std::string_view bytes);
+                                    std::string_view bytes,
+                                    std::optional<FolderId> drive_folder = std::nullopt);
   // Downloads a file a channel sent by URL (limits and address rules of url_fetch.h) and
   // stores it as the channel's (no uploader). `name` "" takes the URL's last segment.
   Result<domain::StoredFile> fetch_for_channel(std::string_view url, std::string_view name);
   // Inside a write transaction: the references of files `who` uploaded, in the given order.
   // not_found names a file that does not exist or was uploaded by someone else. An Uploader
   // with neither id is a channel: it may attach files that channels stored (no uploader).
+  // With `staff` (the employee sending), also files of the Drive and files of chats that
+  // employee may open (forwarding a file).
   static Result<std::vector<domain::FileRef>> attachable(store::ReadTx& tx, const Uploader& who,
-                                                         const std::vector<FileId>& ids);
+                                                         const std::vector<FileId>& ids,
+                                                         const domain::Employee* staff = nullptr);
+  // Whether `staff` may see the file: they uploaded it, it is in the Drive, or a message of a
+  // dialog they may open carries it.
+  static Result<bool> visible_to(store::ReadTx& tx, const domain::Employee& staff,
+                                 const domain::StoredFile& f);
   // A file by a signed URL's parts: not_found for a bad signature, an expired URL or an
   // unknown file (one answer for all three).
   Result<Download> download(FileId id, std::string_view exp, std::string_view sig);

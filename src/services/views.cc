@@ -170,12 +170,24 @@ json::array files(const domain::Message& m) {
 
 json::object file(const domain::StoredFile& f) {
   auto urls = file_urls();
+  return json::object{
+      {"id", f.id.get()},
+      {"name", f.name},
+      {"size", f.size},
+      {"mime", f.mime},
+      {"image", domain::is_inline_image(f.mime)},
+      {"url", urls ? urls->path(f.id) : std::string()},
+      {"created_at", format_rfc3339(f.created_at)},
+      {"uploaded_by", f.uploader_employee.is_valid() ? json::value(f.uploader_employee.get()) : json::value()},
+      {"folder_id", f.drive_folder ? json::value(f.drive_folder->get()) : json::value()}};
+}
+
+json::object folder(const domain::DriveFolder& f) {
   return json::object{{"id", f.id.get()},
+                      {"parent_id", f.parent.get()},
                       {"name", f.name},
-                      {"size", f.size},
-                      {"mime", f.mime},
-                      {"image", domain::is_inline_image(f.mime)},
-                      {"url", urls ? urls->path(f.id) : std::string()}};
+                      {"created_by", f.created_by.get()},
+                      {"created_at", format_rfc3339(f.created_at)}};
 }
 
 json::object message(const domain::Message& m, const std::string& author_name) {

@@ -35,6 +35,7 @@ boost::json::object message(const domain::Message& m, const std::string& author_
 boost::json::array files(const domain::Message& m);
 // An uploaded file, as the upload answers it.
 boost::json::object file(const domain::StoredFile& f);
+boost::json::object folder(const domain::DriveFolder& f);
 boost::json::object employee_brief(const domain::Employee& e);
 
 // --- what the customer sees ---

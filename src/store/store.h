@@ -44,6 +44,29 @@ struct Page {
   bool has_more = false;  // true when more items follow the last one returned
 };
 
+// Files in one Drive folder, newest first, optionally whose name contains q (case-folded).
+struct DriveFileQuery {
+  FolderId folder;  // 0: the root
+  std::string q;
+  FileId before;    // cursor: ids below this (0: from the newest)
+  int limit = 50;
+};
+
+// Files attached to (non-deleted) messages of the dialogs a viewer may see, each once (with its
+// newest such message), newest file first.
+struct ChatFileQuery {
+  EmployeeId viewer;
+  bool viewer_sees_all = false;
+  std::string q;
+  FileId before;
+  int limit = 50;
+};
+struct ChatFile {
+  domain::StoredFile file;
+  MessageId message;
+  DialogId dialog;
+};
+
 struct EmployeeFilter {
   std::optional<bool> active;  // nullopt: both
   std::string search;          // case-insensitive substring of the name or e-mail; "" = all
@@ -190,6 +213,14 @@ class ReadTx {
   virtual Result<domain::StoredFile> file_by_id(FileId id) = 0;  // not_found
   // Messages that carry the file (newest first, at most `limit`), deleted and hidden included.
   virtual Result<std::vector<domain::Message>> messages_with_file(FileId id, int limit) = 0;
+  virtual Result<Page<domain::StoredFile>> list_drive_files(const DriveFileQuery& q) = 0;
+  virtual Result<Page<ChatFile>> list_chat_files(const ChatFileQuery& q) = 0;
+  // --- Drive folders ---
+  virtual Result<domain::DriveFolder> folder_by_id(FolderId id) = 0;  // not_found
+  // Subfolders of `parent` (0: the root) by name, at most 1000.
+  virtual Result<std::vector<domain::DriveFolder>> list_folders(FolderId parent) = 0;
+  // Neither subfolders nor files.
+  virtual Result<bool> folder_is_empty(FolderId id) = 0;
 
   // --- settings: server-wide values kept in the database (keys, not user preferences) ---
   virtual Result<std::optional<std::string>> setting(std::string_view key) = 0;
@@ -265,6 +296,12 @@ class WriteTx : public ReadTx {
 
   // --- files: insert ignores id ---
   virtual Result<FileId> insert_file(const domain::StoredFile& f) = 0;
+  // Puts the file into a Drive folder (0: the root) or, with nullopt, out of the Drive.
+  virtual Status set_drive_folder(FileId id, std::optional<FolderId> folder) = 0;
+  // Folders: conflict when the parent already has a folder of that name.
+  virtual Result<FolderId> insert_folder(const domain::DriveFolder& f) = 0;
+  virtual Status update_folder(const domain::DriveFolder& f) = 0;  // name and parent
+  virtual Status delete_folder(FolderId id) = 0;
 
   // Sets the value unless the key has one; returns the value the key has afterwards.
   virtual Result<std::string> put_setting_if_absent(std::string_view key, std::string_view value) = 0;

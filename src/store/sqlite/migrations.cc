@@ -238,9 +238,9 @@ CREATE UNIQUE INDEX outbox_message ON outbox (message_id) WHERE kind = 'message'
 CREATE INDEX outbox_of_message ON outbox (message_id, id);
 CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE status = 'pending';
 )sql"},
-    // Uploaded files (bytes stored by content hash outside the database), the files of each
-    // message (copied onto it as JSON, and indexed by file for access checks), and
-    // server-wide settings such as the key that signs download URLs.
+    // Uploaded files (bytes stored by content hash outside the database) and the Drive's
+    // folders, the files of each message (copied onto it as JSON, and indexed by file for
+    // access checks), and server-wide settings such as the key that signs download URLs.
     Migration{6, R"sql(
 CREATE TABLE files (
   id INTEGER PRIMARY KEY,
@@ -250,9 +250,19 @@ CREATE TABLE files (
   name TEXT NOT NULL,
   uploader_employee INTEGER NOT NULL DEFAULT 0,
   uploader_customer INTEGER NOT NULL DEFAULT 0,
-  created_at INTEGER NOT NULL
+  created_at INTEGER NOT NULL,
+  drive_folder INTEGER             -- NULL: not in the Drive; 0: its root; else drive_folders.id
 );
 CREATE INDEX files_sha256 ON files (sha256);
+CREATE INDEX files_drive ON files (drive_folder, id) WHERE drive_folder IS NOT NULL;
+CREATE TABLE drive_folders (
+  id INTEGER PRIMARY KEY,
+  parent_id INTEGER NOT NULL DEFAULT 0,  -- 0: the root
+  name TEXT NOT NULL,
+  created_by INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX drive_folders_name ON drive_folders (parent_id, name);
 CREATE TABLE message_files (
   file_id INTEGER NOT NULL REFERENCES files(id),
   message_id INTEGER NOT NULL REFERENCES messages(id),

@@ -142,6 +142,17 @@ class SqliteReads : public Base {
   Result<std::optional<std::string>> setting(std::string_view key) override {
     return reads::setting(conn_, key);
   }
+  Result<Page<domain::StoredFile>> list_drive_files(const DriveFileQuery& q) override {
+    return reads::list_drive_files(conn_, q);
+  }
+  Result<Page<ChatFile>> list_chat_files(const ChatFileQuery& q) override {
+    return reads::list_chat_files(conn_, q);
+  }
+  Result<domain::DriveFolder> folder_by_id(FolderId id) override { return reads::folder_by_id(conn_, id); }
+  Result<std::vector<domain::DriveFolder>> list_folders(FolderId parent) override {
+    return reads::list_folders(conn_, parent);
+  }
+  Result<bool> folder_is_empty(FolderId id) override { return reads::folder_is_empty(conn_, id); }
 
   // --- quick answers (sqlite_quick_answers.cc) ---
   Result<domain::QuickAnswer> quick_answer_by_id(QuickAnswerId id) override {
@@ -215,6 +226,10 @@ class SqliteWriteTx final : public SqliteReads<WriteTx> {
 
   // --- files, settings (sqlite_files.cc) ---
   Result<FileId> insert_file(const domain::StoredFile& f) override;
+  Status set_drive_folder(FileId id, std::optional<FolderId> folder) override;
+  Result<FolderId> insert_folder(const domain::DriveFolder& f) override;
+  Status update_folder(const domain::DriveFolder& f) override;
+  Status delete_folder(FolderId id) override;
   Result<std::string> put_setting_if_absent(std::string_view key, std::string_view value) override;
 
  private:
