@@ -313,6 +313,93 @@ TEST_F(Files, TheConnectorMayNotPointAtPrivateAddresses) {
   EXPECT_FALSE(dup.json().at("duplicate").as_bool());
 }
 
+TEST_F(Files, TheDriveHoldsFoldersAndFilesForEveryEmployee) {
+  auto ann = w_->employee("operator", "Ann Drive");
+  auto ben = w_->employee("operator", "Ben Drive");
+  auto sup = w_->employee("supervisor", "Sue Drive");
+  auto call = [&](bhttp::verb m, const std::string& t, const std::string& body, const std::string& token) {
+    return w_->call(m, t, body, token);
+  };
+  // Folders: create, validation, duplicates, nesting, listing with a breadcrumb.
+  auto top = call(bhttp::verb::post, "/api/v1/drive/folders", R"({"name":"Contracts 2026"})", ann.token);
+  ASSERT_EQ(top.status, 201) << top.body;
+  const auto top_id = top.json().at("id").as_int64();
+  EXPECT_EQ(call(bhttp::verb::post, "/api/v1/drive/folders", R"({"name":"Contracts 2026"})", ben.token).status, 409);
+  for (const char* bad : {R"({"name":""})", R"({"name":"a/b"})", R"({"name":".."})", R"({"name":5})", R"({})", "[", R"({"name":"x","parent_id":-1})"})
+    EXPECT_EQ(call(bhttp::verb::post, "/api/v1/drive/folders", bad, ann.token).status, 400) << bad;
+  EXPECT_EQ(call(bhttp::verb::post, "/api/v1/drive/folders", R"({"name":"x","parent_id":99999})", ann.token).status, 404);
+  auto sub = call(bhttp::verb::post, "/api/v1/drive/folders",
+                  R"({"name":"Signed","parent_id":)" + S(top_id) + "}", ben.token);
+  ASSERT_EQ(sub.status, 201) << sub.body;
+  const auto sub_id = sub.json().at("id").as_int64();
+  auto listing = call(bhttp::verb::get, "/api/v1/drive/folders?parent_id=" + S(sub_id), "", ann.token);
+  ASSERT_EQ(listing.status, 200) << listing.body;
+  ASSERT_EQ(listing.json().at("path").as_array().size(), 2u);
+  EXPECT_EQ(listing.json().at("path").at(0).at("name").as_string(), "Contracts 2026");
+  EXPECT_EQ(call(bhttp::verb::get, "/api/v1/drive/folders?parent_id=99999", "", ann.token).status, 404);
+  EXPECT_EQ(call(bhttp::verb::get, "/api/v1/drive/folders?parent_id=abc", "", ann.token).status, 400);
+  EXPECT_EQ(http_once(server_->port(), bhttp::verb::get, "/api/v1/drive/folders").status, 401);
+
+  // Upload straight into a folder; list it; search by name.
+  std::map<std::string, std::string> h = bearer(ann.token);
+  h["Content-Type"] = "multipart/form-data; boundary=" + kBoundary;
+  auto up = http_once(server_->port(), bhttp::verb::post, "/api/v1/files?folder_id=" + S(sub_id),
+                      multipart("NDA acme.txt", "confidential\n"), h);
+  ASSERT_EQ(up.status, 201) << up.body;
+  EXPECT_EQ(up.json().at("folder_id").as_int64(), sub_id);
+  const auto nda = up.json().at("id").as_int64();
+  EXPECT_EQ(http_once(server_->port(), bhttp::verb::post, "/api/v1/files?folder_id=99999",
+                      multipart("x.txt", "x"), h).status, 404);
+  auto files = scn::items(call(bhttp::verb::get, "/api/v1/drive/files?folder_id=" + S(sub_id), "", ben.token));
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files[0].at("name").as_string(), "NDA acme.txt");
+  EXPECT_EQ(scn::items(call(bhttp::verb::get, "/api/v1/drive/files?folder_id=" + S(sub_id) + "&q=acme", "", ben.token)).size(), 1u);
+  EXPECT_EQ(scn::items(call(bhttp::verb::get, "/api/v1/drive/files?folder_id=" + S(sub_id) + "&q=zzz", "", ben.token)).size(), 0u);
+
+  // A colleague may send a Drive file in a chat (not only their own uploads).
+  const auto line = w_->line({ben.id}, R"({"mode":"all","only_available":false})");
+  const auto in = w_->ingest(w_->channel(line), "drive-customer", "the contract please");
+  auto sent = send_files(in.dialog_id, ben.token, R"({"files":[)" + S(nda) + "]}");
+  EXPECT_EQ(sent.status, 201) << sent.body;
+
+  // Folders: only their maker or an admin renames or deletes them; only empty ones go.
+  EXPECT_EQ(call(bhttp::verb::patch, "/api/v1/drive/folders/" + S(top_id), R"({"name":"Mine now"})", ben.token).status, 403);
+  EXPECT_EQ(call(bhttp::verb::patch, "/api/v1/drive/folders/" + S(top_id), R"({"name":"Contracts"})", ann.token).status, 200);
+  auto busy = call(bhttp::verb::delete_, "/api/v1/drive/folders/" + S(sub_id), "", ben.token);
+  EXPECT_EQ(busy.status, 409) << busy.body;
+  EXPECT_EQ(call(bhttp::verb::delete_, "/api/v1/drive/folders/" + S(top_id), "", ann.token).status, 409);
+
+  // Files leave the Drive by their uploader, an admin or a supervisor; the chat keeps them.
+  EXPECT_EQ(call(bhttp::verb::delete_, "/api/v1/drive/files/" + S(nda), "", ben.token).status, 403);
+  EXPECT_EQ(call(bhttp::verb::delete_, "/api/v1/drive/files/" + S(nda), "", sup.token).status, 204);
+  EXPECT_EQ(call(bhttp::verb::delete_, "/api/v1/drive/files/" + S(nda), "", sup.token).status, 404);
+  EXPECT_EQ(call(bhttp::verb::delete_, "/api/v1/drive/folders/" + S(sub_id), "", ben.token).status, 204);
+  EXPECT_EQ(w_->history(in.dialog_id, ben.token).back().at("files").as_array().size(), 1u);
+
+  // Chat files: what the viewer's chats carry; Ann is in no line and sees none of Ben's.
+  auto quote = uploaded(ben.token, "quote.txt", "price quote\n");
+  const auto quote_id = quote.at("id").as_int64();
+  ASSERT_EQ(send_files(in.dialog_id, ben.token, R"({"files":[)" + S(quote_id) + "]}").status, 201);
+  auto bens = scn::items(call(bhttp::verb::get, "/api/v1/drive/chat-files", "", ben.token));
+  bool found = false;
+  for (const auto& f : bens) found |= f.at("id").as_int64() == quote_id && f.at("dialog_id").as_int64() == in.dialog_id;
+  EXPECT_TRUE(found);
+  EXPECT_EQ(scn::items(call(bhttp::verb::get, "/api/v1/drive/chat-files?q=quote", "", ben.token)).size(), 1u);
+  for (const auto& f : scn::items(call(bhttp::verb::get, "/api/v1/drive/chat-files", "", ann.token)))
+    EXPECT_NE(f.at("dialog_id").as_int64(), in.dialog_id);
+  // Ann cannot put (nor send) a chat file of a dialog she cannot open; Ben can.
+  EXPECT_EQ(call(bhttp::verb::put, "/api/v1/drive/files/" + S(quote_id), R"({"folder_id":0})", ann.token).status, 404);
+  EXPECT_EQ(send_files(in.dialog_id, ann.token, R"({"files":[)" + S(quote_id) + "]}").status, 404);
+  auto put = call(bhttp::verb::put, "/api/v1/drive/files/" + S(quote_id), R"({"folder_id":0})", ben.token);
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(put.json().at("folder_id").as_int64(), 0);
+  EXPECT_EQ(call(bhttp::verb::put, "/api/v1/drive/files/" + S(quote_id), R"({"folder_id":99999})", ben.token).status, 404);
+  EXPECT_EQ(call(bhttp::verb::put, "/api/v1/drive/files/" + S(quote_id), R"({"folder_id":"x"})", ben.token).status, 400);
+  EXPECT_EQ(call(bhttp::verb::put, "/api/v1/drive/files/99999", R"({"folder_id":0})", ben.token).status, 404);
+  // Once in the Drive, every colleague reaches it.
+  EXPECT_EQ(call(bhttp::verb::put, "/api/v1/drive/files/" + S(quote_id), R"({"folder_id":0})", ann.token).status, 200);
+}
+
 // A server that may fetch from loopback (as an admin may allow on a LAN) and has a public URL.
 TEST(FilesConnector, FilesArriveByUrlOnceAndLeaveAsSignedAbsoluteLinks) {
   ServerProcess server({"--fetch-private", "--public-url", "https://chat.example.com/"});
