@@ -255,11 +255,12 @@ Result<Download> FileService::download(FileId id, std::string_view exp, std::str
   if (!urls || !urls->verify(id, exp, sig)) return Error::not_found("file not found");
   auto f = store_.read_value<domain::StoredFile>([&](store::ReadTx& tx) { return tx.file_by_id(id); });
   if (!f.ok()) return std::move(f).take_error();
-  // Deleting the messages that carried a file withdraws it (a fresh upload has none yet).
+  // Deleting the messages that carried a file withdraws it (a fresh upload has none yet),
+  // unless it was put into the Drive.
   auto carriers = store_.read_value<std::vector<domain::Message>>(
       [&](store::ReadTx& tx) { return tx.messages_with_file(id, 100); });
   if (!carriers.ok()) return std::move(carriers).take_error();
-  if (!carriers->empty() && std::all_of(carriers->begin(), carriers->end(),
+  if (!f->drive_folder && !carriers->empty() && std::all_of(carriers->begin(), carriers->end(),
                                         [](const domain::Message& m) { return m.deleted_at.has_value(); }))
     return Error::not_found("file not found");
   auto bytes = blobs_.get(f->sha256);
