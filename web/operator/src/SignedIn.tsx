@@ -1,5 +1,6 @@
 // Everything that lives while an employee is signed in: the store, the realtime connection,
-// attention alerts, the top bar, and the page for the current path.
+// attention alerts, the top bar, and the page for the current path (the workspace, the Drive
+// or the admin pages).
 import { lazy, Suspense, useEffect, useMemo } from 'react';
 import { getMe } from './api/endpoints';
 import type { Employee } from './api/types';
@@ -8,7 +9,7 @@ import { TopBar } from './components/TopBar';
 import { Toasts } from './components/Toasts';
 import { Workspace } from './components/Workspace';
 import { RealtimeClient, realtimeUrl } from './realtime';
-import { navigate, usePath } from './router';
+import { isDrivePath, navigate, usePath } from './router';
 import { StoreContext, useStore } from './state/context';
 import { Store } from './state/store';
 import { toPlainText } from './bbcode';
@@ -69,6 +70,7 @@ function Shell({ me, onSignedOut }: { me: Employee; onSignedOut: () => void }) {
   const unanswered = useStore((s) => s.counts.unanswered);
   const connection = useStore((s) => s.connection);
   const isAdminPath = path === '/admin' || path.startsWith('/admin/');
+  const onDrive = isDrivePath(path);
 
   useEffect(() => {
     document.title = titleFor(unanswered);
@@ -80,13 +82,19 @@ function Shell({ me, onSignedOut }: { me: Employee; onSignedOut: () => void }) {
 
   return (
     <div className="app">
-      <TopBar me={me} onSignedOut={onSignedOut} adminActive={isAdminPath} />
+      <TopBar me={me} onSignedOut={onSignedOut} section={isAdminPath ? 'admin' : onDrive ? 'drive' : 'workspace'} />
       {connection === 'offline' && (
         <div className="offline-banner" role="status" data-testid="offline-banner">
           Connection lost — reconnecting…
         </div>
       )}
-      {isAdminPath && me.role === 'admin' ? <AdminRoute me={me} /> : <Workspace me={me} path={path} />}
+      {isAdminPath && me.role === 'admin' ? (
+        <AdminRoute me={me} />
+      ) : onDrive ? (
+        <DriveRoute me={me} />
+      ) : (
+        <Workspace me={me} path={path} />
+      )}
       <Toasts />
     </div>
   );
@@ -100,6 +108,28 @@ function AdminRoute({ me }: { me: Employee }) {
   return (
     <Suspense fallback={<p className="boot">Loading…</p>}>
       <AdminPages me={me} />
+    </Suspense>
+  );
+}
+
+// The Drive: every employee may use it, but it is not part of answering chats, so it loads on
+// first visit too.
+const DrivePage = lazy(() =>
+  import('./drive/DrivePage').catch(() => ({
+    default: () => (
+      <main className="drive">
+        <p className="boot" role="alert">
+          The Drive could not be loaded. Reload the page and try again.
+        </p>
+      </main>
+    ),
+  })),
+);
+
+function DriveRoute({ me }: { me: Employee }) {
+  return (
+    <Suspense fallback={<p className="boot">Loading…</p>}>
+      <DrivePage me={me} />
     </Suspense>
   );
 }

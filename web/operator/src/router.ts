@@ -1,5 +1,5 @@
 // Routing on the History API: the path is the state. `/` the workspace, `/dialogs/:id` an
-// open dialog, `/admin/...` the admin pages. Same-origin <a href="/..."> clicks anywhere are
+// open dialog, `/drive` and `/drive/folders/:id` the Drive, `/admin/...` the admin pages. Same-origin <a href="/..."> clicks anywhere are
 // handled here, so plain links (including [chat] links in messages) navigate without reloads.
 import { useSyncExternalStore } from 'react';
 
@@ -50,3 +50,16 @@ export function dialogIdOf(path: string): number | null {
   const m = /^\/dialogs\/(\d{1,15})\/?$/.exec(path);
   return m ? Number(m[1]) : null;
 }
+
+/** The Drive folder of `/drive` (0, the root) or `/drive/folders/:id`; null off the Drive. */
+export function driveFolderOf(path: string): number | null {
+  if (/^\/drive\/?$/.test(path)) return 0;
+  const m = /^\/drive\/folders\/([1-9]\d{0,15})\/?$/.exec(path);
+  return m ? Number(m[1]) : null;
+}
+
+/** Whether the path belongs to the Drive (including unknown paths under it). */
+export const isDrivePath = (path: string) => path === '/drive' || path.startsWith('/drive/');
+
+/** The path of a Drive folder (0: the root). */
+export const drivePath = (folderId: number) => (folderId ? `/drive/folders/${folderId}` : '/drive');

@@ -1,8 +1,8 @@
 // Typed wrappers of the REST endpoints the workspace uses, so components never build paths.
 import { api, upload, withQuery, type Page, type UploadOptions } from './client';
 import type {
-  Dialog, DialogCounts, DirectoryEntry, Employee, Line, LoginResponse, Message, MessageFile, QuickAnswer,
-  QuickAnswerInput, RelatedDialog, Session,
+  ChatFile, Dialog, DialogCounts, DirectoryEntry, DriveFile, DriveFolder, Employee, FolderListing, Line, LoginResponse,
+  Message, MessageFile, QuickAnswer, QuickAnswerInput, RelatedDialog, Session,
 } from './types';
 
 export type View = 'unanswered' | 'mine' | 'all';
@@ -39,6 +39,12 @@ export function uploadFile(file: File, opts?: UploadOptions): Promise<MessageFil
   const form = new FormData();
   form.append('file', file, file.name);
   return upload<MessageFile>('/api/v1/files', form, opts);
+}
+/** Uploads one file straight into a Drive folder (0: the root). */
+export function uploadToDrive(folderId: number, file: File, opts?: UploadOptions): Promise<DriveFile> {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  return upload<DriveFile>(withQuery('/api/v1/files', { folder_id: folderId }), form, opts);
 }
 export const editMessage = (id: number, text: string) => api<Message>('PATCH', `/api/v1/messages/${id}`, { text });
 export const deleteMessage = (id: number) => api<void>('DELETE', `/api/v1/messages/${id}`);
@@ -80,6 +86,24 @@ export const createQuickAnswer = (input: QuickAnswerInput) =>
 export const updateQuickAnswer = (id: number, patch: Partial<QuickAnswerInput>) =>
   api<QuickAnswer>('PATCH', `/api/v1/quick-answers/${id}`, patch);
 export const deleteQuickAnswer = (id: number) => api<void>('DELETE', `/api/v1/quick-answers/${id}`);
+
+// The company Drive: folders (0 is the root), the files put into them, and the files of chats.
+export const driveFolders = (parentId: number) =>
+  api<FolderListing>('GET', withQuery('/api/v1/drive/folders', { parent_id: parentId || null }));
+export const createDriveFolder = (name: string, parentId: number) =>
+  api<DriveFolder>('POST', '/api/v1/drive/folders', { name, ...(parentId ? { parent_id: parentId } : {}) });
+export const renameDriveFolder = (id: number, name: string) =>
+  api<DriveFolder>('PATCH', `/api/v1/drive/folders/${id}`, { name });
+export const deleteDriveFolder = (id: number) => api<void>('DELETE', `/api/v1/drive/folders/${id}`);
+export const driveFiles = (folderId: number, q: string, cursor: string | null, limit = 50) =>
+  api<Page<DriveFile>>('GET', withQuery('/api/v1/drive/files', { folder_id: folderId, q, cursor, limit }));
+export const chatFiles = (q: string, cursor: string | null, limit = 50) =>
+  api<Page<ChatFile>>('GET', withQuery('/api/v1/drive/chat-files', { q, cursor, limit }));
+/** Puts a file (own upload, Drive file, file of a chat I can open) into a folder, or moves it there. */
+export const putDriveFile = (id: number, folderId: number) =>
+  api<DriveFile>('PUT', `/api/v1/drive/files/${id}`, { folder_id: folderId });
+/** Takes a file out of the Drive (its chats keep it). */
+export const removeDriveFile = (id: number) => api<void>('DELETE', `/api/v1/drive/files/${id}`);
 
 /** Follows `next_cursor` to the end; for short lists such as lines. */
 export async function fetchAll<T>(page: (cursor: string | null) => Promise<Page<T>>): Promise<T[]> {

@@ -195,3 +195,33 @@ export interface QuickAnswerInput {
   section: string | null;
   line_id: number | null;
 }
+
+/** A folder of the company Drive (`/api/v1/drive/folders`); `parent_id` 0 is the root. */
+export interface DriveFolder {
+  id: number;
+  parent_id: number;
+  name: string;
+  created_by: number;
+  created_at: string;
+}
+
+/** `GET /api/v1/drive/folders?parent_id=N`: the breadcrumb down to N (empty at the root), its subfolders. */
+export interface FolderListing {
+  path: DriveFolder[];
+  items: DriveFolder[];
+}
+
+/** A file as the Drive lists it: a message file plus who uploaded it and where it is in the Drive. */
+export interface DriveFile extends MessageFile {
+  created_at: string;
+  /** The employee who uploaded it; null for files of customers and channels. */
+  uploaded_by: number | null;
+  /** null: not in the Drive; 0: its root; else a folder. */
+  folder_id: number | null;
+}
+
+/** `GET /api/v1/drive/chat-files`: a file of a chat the viewer may see, and where it was sent. */
+export interface ChatFile extends DriveFile {
+  dialog_id: number;
+  message_id: number;
+}

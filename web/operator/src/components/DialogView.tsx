@@ -6,12 +6,14 @@ import { quoteIntoDraft } from '../state/drafts';
 import { statusLabel } from '../state/rules';
 import { DialogActions } from './DialogActions';
 import { MessageList } from './MessageList';
+import { saveToDrive } from './MessageMenu';
 import type { MessageItemProps } from './MessageItem';
 import { Modal } from './Modal';
 import { canCreateQuickAnswer, SaveQuickAnswerDialog, type QuickAnswerContext } from './QuickAnswers';
 import { ReplyBox, REPLY_TEXTAREA_ID } from './ReplyBox';
 
 const NO_MESSAGES: Message[] = [];
+
 const NO_SESSIONS: never[] = [];
 
 export function DialogView({ me, dialog: d }: { me: Employee; dialog: Dialog }) {
@@ -39,6 +41,7 @@ export function DialogView({ me, dialog: d }: { me: Employee; dialog: Dialog }) 
         onEdit: () => {},
         onDelete: (m) => setDeleting(m),
         ...(canCreateQuickAnswer(qa) ? { onSaveQuickAnswer: (m: Message) => setSavingAnswer(m) } : {}),
+        onSaveToDrive: (m) => void saveToDrive(store, m),
       },
       onSaveEdit: (m, text) => store.editMessage(m.id, text),
     }),

@@ -11,19 +11,24 @@
 // it; what a command needs but lacks is said in a hint under the box (see Commands.tsx).
 // Files come in through "Attach files", pasting or dropping onto the box: each uploads at once
 // and shows as a chip (progress, error, remove); Send names the uploaded ones (text may then
-// be empty) and waits while any is still uploading (see state/attachments.ts).
-import { useEffect, useMemo, useRef, useState } from 'react';
+// be empty) and waits while any is still uploading (see state/attachments.ts). "Attach from
+// Drive" opens the Drive picker (loaded on first use): the files chosen there are on the server
+// already, so their chips are done at once.
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { uploadFile } from '../api/endpoints';
-import type { DirectoryEntry, QuickAnswer } from '../api/types';
-import { attach, clearAttachments, removeAttachment, useAttachments, type Uploader } from '../state/attachments';
+import type { DirectoryEntry, MessageFile, QuickAnswer } from '../api/types';
+import {
+  attach, attachExisting, attachRoom, clearAttachments, removeAttachment, useAttachments, type Uploader,
+} from '../state/attachments';
 import { clearDraft, getDraft, setDraft, useDraft } from '../state/drafts';
 import { MAX_FILES } from '../../../shared/files';
-import { AttachButton, AttachmentChips } from './Attachments';
+import { AttachButton, AttachmentChips, DriveButton } from './Attachments';
 import {
   COMMAND_LIST_ID, CommandList, cleanTitle, commandOptionId, commandToken, matchCommands, parseCommand, quoteMarkup,
   titleTooLong, useStoreCommands, type CommandContext, type CommandMatch, type CommandToken,
 } from './Commands';
 import { EmojiButton } from './EmojiButton';
+import { Modal } from './Modal';
 import {
   MENTION_LIST_ID, MentionPopup, mentionMarkup, mentionOptionId, mentionToken, useMentionSearch,
   type MentionContext,
@@ -33,6 +38,19 @@ import {
   type QuickAnswerContext,
 } from './QuickAnswers';
 import './ReplyTools.css';
+
+// The Drive picker is only needed when someone opens it. Should its code fail to load (the
+// connection dropped, or a new version replaced it), a note says so instead of a blank app.
+type PickerProps = { max: number; onAttach: (files: MessageFile[]) => void; onClose: () => void };
+const DrivePicker = lazy(() =>
+  import('../drive/DrivePicker').catch(() => ({
+    default: ({ onClose }: PickerProps) => (
+      <Modal title="Attach from Drive" onClose={onClose}>
+        <p role="alert">The Drive could not be loaded. Reload the page and try again.</p>
+      </Modal>
+    ),
+  })),
+);
 
 export const REPLY_TEXTAREA_ID = 'reply-text';
 export const REPLY_HINT_ID = 'reply-hint';
@@ -80,6 +98,7 @@ export function ReplyBox({
   const [dismissed, setDismissed] = useState<string | null>(null);
   const [active, setActive] = useState(0);
   const [managing, setManaging] = useState(false);
+  const [picking, setPicking] = useState(false);
   const [caretTo, setCaretTo] = useState<number | null>(null);
   const storeCommands = useStoreCommands(dialogId);
   const cmdCtx = commands ?? storeCommands;
@@ -235,6 +254,13 @@ export function ReplyBox({
   const addFiles = (files: File[]) => {
     if (!files.length) return;
     const left = attach(dialogId, files, upload);
+    setHint(left ? `At most ${MAX_FILES} files go with one message; ${left === 1 ? 'one was' : `${left} were`} left out.` : null);
+  };
+
+  /** Attaches files chosen in the Drive picker; says so when some are over the limit. */
+  const addExisting = (files: MessageFile[]) => {
+    setPicking(false);
+    const left = attachExisting(dialogId, files);
     setHint(left ? `At most ${MAX_FILES} files go with one message; ${left === 1 ? 'one was' : `${left} were`} left out.` : null);
   };
 
@@ -396,6 +422,7 @@ export function ReplyBox({
               Hidden message
             </label>
             <AttachButton onFiles={addFiles} />
+            <DriveButton onClick={() => setPicking(true)} />
             <EmojiButton
               onPick={(emoji) => {
                 const [from, to] = selection();
@@ -413,6 +440,11 @@ export function ReplyBox({
           </button>
         </div>
       </form>
+      {picking && (
+        <Suspense fallback={null}>
+          <DrivePicker max={attachRoom(dialogId)} onAttach={addExisting} onClose={() => setPicking(false)} />
+        </Suspense>
+      )}
       {managing && quickAnswers && (
         <QuickAnswersManager
           ctx={quickAnswers}

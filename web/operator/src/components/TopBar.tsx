@@ -5,7 +5,10 @@ import { useStore, useStoreApi } from '../state/context';
 import { resetAttachments } from '../state/attachments';
 import { resetDrafts } from '../state/drafts';
 
-export function TopBar({ me, onSignedOut, adminActive }: { me: Employee; onSignedOut: () => void; adminActive: boolean }) {
+/** Which part of the app the path is in: the top bar marks its link as the current page. */
+export type Section = 'workspace' | 'drive' | 'admin';
+
+export function TopBar({ me, onSignedOut, section }: { me: Employee; onSignedOut: () => void; section: Section }) {
   const store = useStoreApi();
   const away = useStore((s) => s.away);
   const muted = useMuted();
@@ -24,11 +27,14 @@ export function TopBar({ me, onSignedOut, adminActive }: { me: Employee; onSigne
   return (
     <header className="topbar">
       <nav className="topnav" aria-label="Main">
-        <a href="/" aria-current={adminActive ? undefined : 'page'}>
+        <a href="/" aria-current={section === 'workspace' ? 'page' : undefined}>
           Contact center
         </a>
+        <a href="/drive" aria-current={section === 'drive' ? 'page' : undefined}>
+          Drive
+        </a>
         {me.role === 'admin' && (
-          <a href="/admin" aria-current={adminActive ? 'page' : undefined}>
+          <a href="/admin" aria-current={section === 'admin' ? 'page' : undefined}>
             Admin
           </a>
         )}

@@ -1,7 +1,8 @@
 // Files attached to the reply of each dialog. Each file uploads as soon as it is attached (so
-// that Send only has to name the ids); the list lives outside the reply box so that an upload
-// carries on, and its chip is still there, after switching to another dialog and back. Not
-// kept across reloads: a File cannot be stored, and an upload is quick to repeat.
+// that Send only has to name the ids); files chosen in the Drive picker are on the server
+// already and come in done (`attachExisting`). The list lives outside the reply box so that an
+// upload carries on, and its chip is still there, after switching to another dialog and back.
+// Not kept across reloads: a File cannot be stored, and an upload is quick to repeat.
 import { useSyncExternalStore } from 'react';
 import { ApiError, type UploadOptions } from '../api/client';
 import type { MessageFile } from '../api/types';
@@ -78,6 +79,36 @@ export function attach(dialogId: number, files: File[], upload: Uploader): numbe
     ).finally(() => aborts.delete(a.key));
   }
   return files.length - taken.length;
+}
+
+/** How many more files may be attached to the dialog's reply (failed uploads do not count). */
+export function attachRoom(dialogId: number): number {
+  return Math.max(0, MAX_FILES - getAttachments(dialogId).filter((a) => a.state !== 'error').length);
+}
+
+/**
+ * Attaches files that are already on the server (from the Drive or a chat): their chips are
+ * done at once and Send names their ids. A file already attached is not attached twice; files
+ * beyond MAX_FILES are left out, and the return value says how many were.
+ */
+export function attachExisting(dialogId: number, files: readonly MessageFile[]): number {
+  const current = getAttachments(dialogId);
+  const have = new Set(current.flatMap((a) => (a.state === 'done' && a.file ? [a.file.id] : [])));
+  const fresh = files.filter((f, i) => !have.has(f.id) && files.findIndex((g) => g.id === f.id) === i);
+  const taken = fresh.slice(0, attachRoom(dialogId));
+  if (taken.length) {
+    const added: Attachment[] = taken.map((f) => ({
+      key: `att-${++counter}`,
+      name: f.name || 'file',
+      size: f.size,
+      state: 'done',
+      progress: 1,
+      // Only the message file's own fields (a Drive listing carries more).
+      file: { id: f.id, name: f.name, size: f.size, mime: f.mime, image: f.image, url: f.url },
+    }));
+    set(dialogId, [...current, ...added]);
+  }
+  return fresh.length - taken.length;
 }
 
 /** Takes a file off the reply (cancelling its upload if it is still going). */

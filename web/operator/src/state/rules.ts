@@ -2,6 +2,7 @@
 // can be placed in the right list and the UI only offers actions the server would allow.
 import type { Dialog, Employee, Line, Message, SessionStatus } from '../api/types';
 import type { View } from '../api/endpoints';
+import { filesOf } from '../../../shared/files';
 
 const UNANSWERED: ReadonlySet<SessionStatus> = new Set(['new', 'skipped']);
 const ANSWERED_OPEN: ReadonlySet<SessionStatus> = new Set(['in_work', 'operator_replied', 'waiting_operator', 'closing']);
@@ -60,6 +61,8 @@ export interface MessageMenuRules {
   newSession: boolean;
   edit: boolean;
   delete: boolean;
+  /** Put the message's files into the Drive: any employee who sees the chat may. */
+  saveToDrive: boolean;
 }
 
 export function messageMenuRules(
@@ -76,6 +79,7 @@ export function messageMenuRules(
     edit: live && ownOperator,
     // The server lets admins and supervisors delete any operator's message.
     delete: live && (ownOperator || (m.author.kind === 'operator' && isManager(me))),
+    saveToDrive: live && filesOf(m).length > 0,
   };
 }
 
