@@ -21,6 +21,7 @@
 #include "services/line_service.h"
 #include "services/quick_answer_service.h"
 #include "services/routing_service.h"
+#include "services/telegram.h"
 #include "services/widget_service.h"
 #include "services/outbox_worker.h"
 #include "store/store.h"
@@ -49,6 +50,7 @@ struct ApiDeps {
   // Set only with `serve --test-clock`: POST /api/v1/testing/clock moves it.
   AdjustableClock* test_clock = nullptr;
   services::OutboxWorker* outbox = nullptr;
+  services::TelegramService* telegram = nullptr;
 };
 
 inline constexpr std::string_view kRealtimePath = "/api/v1/realtime";

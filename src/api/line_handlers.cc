@@ -122,9 +122,26 @@ Result<std::vector<std::string>> parse_strings(const json::value& v, const char*
   return out;
 }
 
-json::array channels_json(const std::vector<domain::Channel>& cs) {
+// A telegram channel's bot, as the admin pages show it (never its token).
+json::value bot_json(store::Store& store, const domain::Channel& c) {
+  if (c.kind != domain::ChannelKind::kTelegram) return nullptr;
+  auto bot = store.read_value<domain::TelegramBot>([&](store::ReadTx& tx) { return tx.telegram_bot(c.id); });
+  if (!bot.ok()) return nullptr;
+  return json::object{{"bot_id", bot->bot_id},
+                      {"username", bot->username},
+                      {"first_name", bot->first_name},
+                      {"mode", bot->webhook ? "webhook" : "polling"}};
+}
+
+json::object channel_json(store::Store& store, const domain::Channel& c, bool with_secret) {
+  json::object o = views::channel(c, with_secret);
+  if (c.kind == domain::ChannelKind::kTelegram) o["telegram"] = bot_json(store, c);
+  return o;
+}
+
+json::array channels_json(store::Store& store, const std::vector<domain::Channel>& cs) {
   json::array a;
-  for (const auto& c : cs) a.push_back(views::channel(c, false));
+  for (const auto& c : cs) a.push_back(channel_json(store, c, false));
   return a;
 }
 
@@ -230,7 +247,7 @@ void Api::add_line_routes() {
     if (!id.ok()) return error_response(id.error());
     auto res = deps_.lines.list_channels(*who, LineId(*id));
     if (!res.ok()) return error_response(res.error());
-    return json_response(200, page_object(channels_json(*res), std::nullopt));
+    return json_response(200, page_object(channels_json(deps_.store, *res), std::nullopt));
   });
 
   router_.add("POST", "/api/v1/lines/{id}/channels", [this](Request& req) {
@@ -247,7 +264,7 @@ void Api::add_line_routes() {
     auto kind = req_string(*body, "kind");
     if (!kind.ok()) return error_response(kind.error());
     auto k = domain::parse_channel_kind(*kind);
-    if (!k) return error_response(Error::invalid("kind must be webchat or api"));
+    if (!k) return error_response(Error::invalid("kind must be webchat, api or telegram"));
     c.kind = *k;
     auto name = opt_string(*body, "name");
     if (!name.ok()) return error_response(name.error());
@@ -266,9 +283,31 @@ void Api::add_line_routes() {
       if (Status st = merge_widget(it->value(), c.widget); !st.ok())
         return error_response(st.error());
     }
+    // A telegram channel needs its bot: the token is checked with Telegram first.
+    std::optional<domain::TelegramBot> bot;
+    if (c.kind == domain::ChannelKind::kTelegram) {
+      if (!deps_.telegram) return error_response(Error::unavailable("telegram channels are not enabled"));
+      auto token = req_string(*body, "bot_token");
+      if (!token.ok()) return error_response(Error::invalid("bot_token is required for a telegram channel"));
+      auto checked = deps_.telegram->check_token(*token);
+      if (!checked.ok()) return error_response(checked.error());
+      bot = std::move(*checked);
+      if (!name->has_value()) c.name = bot->first_name.empty() ? "Telegram" : bot->first_name;
+    } else if (body->contains("bot_token")) {
+      return error_response(Error::invalid("bot_token is for telegram channels"));
+    }
     auto res = deps_.lines.create_channel(*who, std::move(c));
     if (!res.ok()) return error_response(res.error());
-    return json_response(201, views::channel(*res, true));
+    if (res->kind == domain::ChannelKind::kTelegram) {
+      // The token was checked with getMe before the channel was made; now the bot is stored and
+      // its updates set up. If Telegram refuses that, the channel goes again.
+      auto attached = deps_.telegram->attach(*res, std::move(*bot));
+      if (!attached.ok()) {
+        (void)deps_.lines.remove_channel(*who, res->id);
+        return error_response(attached.error());
+      }
+    }
+    return json_response(201, channel_json(deps_.store, *res, true));
   });
 
   router_.add("GET", "/api/v1/channels/{id}", [this](Request& req) {
@@ -278,7 +317,7 @@ void Api::add_line_routes() {
     if (!id.ok()) return error_response(id.error());
     auto res = deps_.lines.get_channel(*who, ChannelId(*id));
     if (!res.ok()) return error_response(res.error());
-    return json_response(200, views::channel(*res, false));
+    return json_response(200, channel_json(deps_.store, *res, false));
   });
 
   router_.add("PATCH", "/api/v1/channels/{id}", [this](Request& req) {
@@ -319,7 +358,7 @@ void Api::add_line_routes() {
     }
     auto res = deps_.lines.update_channel(*who, ChannelId(*id), patch);
     if (!res.ok()) return error_response(res.error());
-    return json_response(200, views::channel(*res, patch.rotate_secret));
+    return json_response(200, channel_json(deps_.store, *res, patch.rotate_secret));
   });
 
   router_.add("DELETE", "/api/v1/channels/{id}", [this](Request& req) {

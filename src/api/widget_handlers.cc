@@ -327,6 +327,17 @@ void Api::add_hook_routes() {
                                            {"duplicate", r->duplicate}});
   });
 
+  // Telegram's webhook: the channel secret comes back as X-Telegram-Bot-Api-Secret-Token.
+  router_.add("POST", "/hooks/telegram/{channel_id}", [this](Request& req) {
+    auto id = path_id(req, "channel_id");
+    if (!id.ok() || !deps_.telegram) return error_response(Error::unauthorized("unknown channel"));
+    Status st = deps_.telegram->webhook(ChannelId(*id),
+                                        req.header("x-telegram-bot-api-secret-token").value_or(""),
+                                        req.body);
+    if (!st.ok()) return error_response(st.error());
+    return json_response(200, json::object{{"ok", true}});
+  });
+
   router_.add("POST", "/hooks/api/{channel_id}/status", [this, channel_for](Request& req) {
     auto channel = channel_for(req);
     if (!channel.ok()) return error_response(channel.error());

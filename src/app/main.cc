@@ -36,6 +36,8 @@ struct Options {
   std::size_t upload_limit = 25 * 1024 * 1024;
   std::string public_url;
   bool fetch_private = false;
+  std::string telegram_api_url = "https://api.telegram.org";
+  int telegram_poll_ms = 300;
   int read_timeout_s = 15;
   int idle_timeout_s = 60;
   int shutdown_grace_s = 10;
@@ -236,6 +238,13 @@ int serve(const Options& o) {
       spdlog::warn("outbox: recording delivery of message {}: {}", id.get(), st.error().message);
   });
   dialogs.set_outbox_hook([&outbox] { outbox.poke(); });
+  services::TelegramApi telegram_api(o.telegram_api_url);
+  services::TelegramService telegram(**store, dialogs, telegram_api,
+                                     {.public_url = public_url, .poll_interval_ms = o.telegram_poll_ms});
+  outbox.set_sender(domain::ChannelKind::kTelegram,
+                    [&telegram](const domain::Channel& c, const domain::OutboxItem& item) {
+                      return telegram.deliver(c, item);
+                    });
   if (o.sample_line) create_sample_line(**store, lines);
 
   api::ApiConfig apic;
@@ -244,10 +253,12 @@ int serve(const Options& o) {
   api::Api api({.store = **store, .auth = auth, .employees = employees, .metrics = metrics,
                 .lines = lines, .dialogs = dialogs, .widget = widget, .routing = routing,
                 .hub = hub, .presence = presence, .quick_answers = quick_answers,
-                .files = files, .drive = drive, .test_clock = o.test_clock ? &test_clock : nullptr, .outbox = &outbox},
+                .files = files, .drive = drive, .test_clock = o.test_clock ? &test_clock : nullptr, .outbox = &outbox,
+                .telegram = &telegram},
                apic);
   routing.start();
   outbox.start();
+  telegram.start();
 
   sc.io_threads = o.io_threads;
   sc.worker_threads = std::max(1, o.worker_threads);
@@ -269,6 +280,7 @@ int serve(const Options& o) {
                OMNILINE_VERSION, host, server.port(), o.data_dir,
                apic.web_root.empty() ? "none" : apic.web_root, (*store)->schema_version());
   server.run();
+  telegram.stop();
   outbox.stop();
   routing.stop();
   (*store)->close();  // the last queued writes are committed before exit
@@ -403,6 +415,11 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 600));
   setting(serve_cmd, "--session-ttl-hours", o.session_ttl_h, "browser session lifetime")
       ->check(CLI::Range(1, 24 * 365));
+  setting(serve_cmd, "--telegram-api-url", o.telegram_api_url,
+          "Telegram Bot API base URL (tests point it at an emulator)");
+  setting(serve_cmd, "--telegram-poll-ms", o.telegram_poll_ms,
+          "milliseconds between getUpdates rounds of polled bots")
+      ->check(CLI::Range(20, 60000));
   serve_cmd
       ->add_flag("--fetch-private", o.fetch_private,
                  "let channels send files by URLs on private, loopback or link-local addresses "

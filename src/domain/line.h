@@ -61,9 +61,11 @@ Status validate_routing(const RoutingSettings& r);
 // No duplicates, at most kMaxQueueLength.
 Status validate_queue(const std::vector<EmployeeId>& queue);
 
-enum class ChannelKind { kWebchat, kApi };
-const char* channel_kind_name(ChannelKind k);  // "webchat", "api"
+enum class ChannelKind { kWebchat, kApi, kTelegram };
+const char* channel_kind_name(ChannelKind k);  // "webchat", "api", "telegram"
 std::optional<ChannelKind> parse_channel_kind(std::string_view name);
+// Operators' messages leave through the outbox (not the widget's own connection).
+inline bool delivered_by_outbox(ChannelKind k) { return k == ChannelKind::kApi || k == ChannelKind::kTelegram; }
 
 // How a webchat channel's widget looks and what it asks before the first message.
 enum PrechatField : unsigned { kPrechatName = 1u, kPrechatEmail = 2u, kPrechatPhone = 4u };

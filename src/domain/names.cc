@@ -53,9 +53,10 @@ constexpr NameTable<unsigned, 3> kPrechatFields{{
     {kPrechatPhone, "phone"},
 }};
 
-constexpr NameTable<ChannelKind, 2> kChannelKinds{{
+constexpr NameTable<ChannelKind, 3> kChannelKinds{{
     {ChannelKind::kWebchat, "webchat"},
     {ChannelKind::kApi, "api"},
+    {ChannelKind::kTelegram, "telegram"},
 }};
 
 constexpr NameTable<SessionStatus, 9> kSessionStatuses{{

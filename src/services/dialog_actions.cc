@@ -409,7 +409,7 @@ Result<domain::Message> DialogService::send(const Principal& who, DialogId id,
     m.files = std::move(*files);
     auto channel = tx.channel_by_id(d->channel_id);
     const bool via_outbox =
-        !in.hidden && channel.ok() && channel->kind == domain::ChannelKind::kApi;
+        !in.hidden && channel.ok() && domain::delivered_by_outbox(channel->kind);
     if (!in.hidden) m.delivery = via_outbox ? domain::DeliveryStatus::kPending
                                             : domain::DeliveryStatus::kSent;
     if (Status a = add_message(tx, ev, *d, m); !a.ok()) return a;

@@ -107,7 +107,7 @@ Result<bool> queue_outbound(store::WriteTx& tx, const domain::Dialog& d, const d
                             const std::string& kind, const std::string& author, UnixMs now) {
   if (m.hidden || m.author_kind != domain::AuthorKind::kOperator) return false;
   auto channel = tx.channel_by_id(d.channel_id);
-  if (!channel.ok() || channel->kind != domain::ChannelKind::kApi) return false;
+  if (!channel.ok() || !domain::delivered_by_outbox(channel->kind)) return false;
   auto customer = tx.customer_by_id(d.customer_id);
   if (!customer.ok()) return customer.error();
   const auto nodes = domain::bbcode::parse(m.deleted_at ? std::string() : m.text);

@@ -354,6 +354,36 @@ Result<domain::Message> DialogService::edit_message(const Principal& who, Messag
   return out;
 }
 
+Status DialogService::edit_inbound(ChannelId channel, const std::string& external_id,
+                                   std::string text) {
+  if (Status st = domain::validate_message_text(text); !st.ok()) return st;
+  return write_with_events(store_, hub_, [&](store::WriteTx& tx, TxEvents& ev) -> Status {
+    auto m = tx.message_by_external(channel, external_id);
+    if (!m.ok()) return m.error();
+    if (m->author_kind != domain::AuthorKind::kCustomer)
+      return Error::forbidden("only the customer's own messages change this way");
+    if (m->deleted_at || m->text == text) return {};
+    auto d = tx.dialog_by_id(m->dialog_id);
+    if (!d.ok()) return d.error();
+    const UnixMs now = clock_.now();
+    if (Status h = tx.insert_message_edit({m->id, m->text, EmployeeId(), now}); !h.ok()) return h;
+    m->text = std::move(text);
+    m->edited_at = now;
+    if (Status u = tx.update_message(*m); !u.ok()) return u;
+    return emit_message_updated(tx, ev, *d, *m);
+  });
+}
+
+Status DialogService::set_external_id(MessageId id, const std::string& external_id) {
+  return store_.write([&](store::WriteTx& tx) -> Status {
+    auto m = tx.message_by_id(id);
+    if (!m.ok()) return m.error();
+    if (m->external_id == external_id) return {};
+    m->external_id = external_id;
+    return tx.update_message(*m);
+  });
+}
+
 Result<std::vector<domain::MessageEdit>> DialogService::message_edits(const Principal& who,
                                                                       MessageId id) {
   return store_.read_value<std::vector<domain::MessageEdit>>(

@@ -84,6 +84,13 @@ class DialogService {
   // session) and returns once it is committed. The same (channel, message_id) again is a
   // duplicate: nothing is stored and the first message's ids are returned.
   Result<IngestResult> ingest(const InboundMessage& in);
+  // A channel reports that the customer edited their message (channel, its message id): the
+  // text changes (the earlier one kept in the edit history) and message.updated goes out.
+  // not_found when no such message was received.
+  Status edit_inbound(ChannelId channel, const std::string& external_id, std::string text);
+  // Records the channel's id of an operator message once the channel accepted it (for later
+  // edits and deletions there).
+  Status set_external_id(MessageId id, const std::string& external_id);
 
   Result<store::Page<store::DialogRow>> list(const Principal& who, store::DialogQuery q);
   Result<DialogCounts> counts(const Principal& who, std::optional<LineId> line);

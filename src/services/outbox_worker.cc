@@ -94,8 +94,14 @@ UnixMs retry_delay_ms(const OutboxConfig& c, int attempts, double jitter01) {
 struct OutboxWorker::Attempt {
   bool delivered = false;    // the webhook answered 2xx
   bool store_error = false;  // nothing was tried: the store could not be read
+  bool permanent = false;    // the channel refused it for good: failed without more attempts
+  UnixMs retry_after_ms = 0; // the channel asked to wait at least this long
   std::string error;         // why it failed ("HTTP 500", curl's text, channel problem)
 };
+
+void OutboxWorker::set_sender(domain::ChannelKind kind, ChannelSender sender) {
+  senders_[kind] = std::move(sender);
+}
 
 OutboxWorker::OutboxWorker(store::Store& store, const Clock& clock, OutboxConfig config,
                            DeliveryObserver on_status)
@@ -223,6 +229,19 @@ OutboxWorker::Attempt OutboxWorker::attempt(const domain::OutboxItem& item) {
     a.error = "channel " + std::to_string(item.channel_id.get()) + " is inactive";
     return a;
   }
+  if (channel->kind != domain::ChannelKind::kApi) {
+    auto sender = senders_.find(channel->kind);
+    if (sender == senders_.end()) {
+      a.error = std::string("no delivery for ") + domain::channel_kind_name(channel->kind) + " channels";
+      return a;
+    }
+    ChannelDelivery d = sender->second(*channel, item);
+    a.delivered = d.delivered;
+    a.permanent = d.permanent;
+    a.retry_after_ms = d.retry_after_ms;
+    a.error = clip_error(d.error);
+    return a;
+  }
   if (channel->webhook_url.empty()) {
     a.error = "channel " + std::to_string(item.channel_id.get()) + " has no webhook_url";
     return a;
@@ -311,8 +330,9 @@ bool OutboxWorker::record(const domain::OutboxItem& item, const Attempt& a) {
       row.sent_at = now;
     } else {
       row.last_error = a.error;
-      row.next_attempt_at = now + retry_delay_ms(config_, row.attempts, jitter);
-      if (row.attempts >= config_.max_attempts) row.status = domain::OutboxStatus::kFailed;
+      row.next_attempt_at =
+          now + std::max(a.retry_after_ms, retry_delay_ms(config_, row.attempts, jitter));
+      if (row.attempts >= config_.max_attempts || a.permanent) row.status = domain::OutboxStatus::kFailed;
     }
     Status s = tx.update_outbox(row);
     if (!s.ok()) return s;

@@ -27,6 +27,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <random>
 #include <string>
@@ -37,6 +38,7 @@
 #include "common/ids.h"
 #include "domain/dialog.h"
 #include "domain/event_record.h"
+#include "domain/line.h"
 #include "store/store.h"
 
 namespace omniline::services {
@@ -54,6 +56,17 @@ struct OutboxConfig {
 // kFailed when attempts ran out. (The caller turns this into the message's delivery status.)
 using DeliveryObserver = std::function<void(MessageId, domain::DeliveryStatus)>;
 
+// Delivery of an item to a channel kind other than `api` (whose webhook the worker POSTs
+// itself): delivered, a permanent refusal (failed at once), or a failure to retry, maybe after
+// a wait the channel asked for.
+struct ChannelDelivery {
+  bool delivered = false;
+  bool permanent = false;
+  int retry_after_ms = 0;
+  std::string error;
+};
+using ChannelSender = std::function<ChannelDelivery(const domain::Channel&, const domain::OutboxItem&)>;
+
 class OutboxWorker {
  public:
   OutboxWorker(store::Store& store, const Clock& clock, OutboxConfig config,
@@ -62,6 +75,9 @@ class OutboxWorker {
 
   OutboxWorker(const OutboxWorker&) = delete;
   OutboxWorker& operator=(const OutboxWorker&) = delete;
+
+  // Who delivers the items of channels of `kind` (set before start()).
+  void set_sender(domain::ChannelKind kind, ChannelSender sender);
 
   void start();  // one background thread (no-op when already running)
   void stop();   // finishes the request in flight (bounded by timeout_ms), joins; idempotent
@@ -72,6 +88,7 @@ class OutboxWorker {
   struct Attempt;  // the outcome of one delivery attempt
 
   void run();
+  std::map<domain::ChannelKind, ChannelSender> senders_;
   // Fetches one batch and delivers it. Returns true when the batch was full and every item was
   // processed without a store error (so more may be due right away).
   bool deliver_due();

@@ -29,6 +29,7 @@
 #include "domain/event_record.h"
 #include "domain/line.h"
 #include "domain/quick_answer.h"
+#include "domain/telegram.h"
 
 namespace omniline::store {
 
@@ -222,6 +223,11 @@ class ReadTx {
   // Neither subfolders nor files.
   virtual Result<bool> folder_is_empty(FolderId id) = 0;
 
+  // --- telegram ---
+  virtual Result<domain::TelegramBot> telegram_bot(ChannelId channel) = 0;  // not_found
+  // The bots of active, not deleted telegram channels, by channel id.
+  virtual Result<std::vector<domain::TelegramBot>> telegram_bots() = 0;
+
   // --- settings: server-wide values kept in the database (keys, not user preferences) ---
   virtual Result<std::optional<std::string>> setting(std::string_view key) = 0;
 
@@ -302,6 +308,11 @@ class WriteTx : public ReadTx {
   virtual Result<FolderId> insert_folder(const domain::DriveFolder& f) = 0;
   virtual Status update_folder(const domain::DriveFolder& f) = 0;  // name and parent
   virtual Status delete_folder(FolderId id) = 0;
+
+  // Inserts or replaces the channel's bot (the offset is kept when replacing).
+  virtual Status put_telegram_bot(const domain::TelegramBot& bot) = 0;
+  // Moves the polling offset forward (never back).
+  virtual Status set_telegram_offset(ChannelId channel, std::int64_t offset) = 0;
 
   // Sets the value unless the key has one; returns the value the key has afterwards.
   virtual Result<std::string> put_setting_if_absent(std::string_view key, std::string_view value) = 0;

@@ -274,6 +274,20 @@ CREATE TABLE settings (
   value TEXT NOT NULL
 ) WITHOUT ROWID;
 )sql"},
+    // The bot of each telegram channel: its token (a credential), what getMe said, how updates
+    // arrive, and the polling offset (the next update_id; kept durably so a restart neither
+    // loses nor repeats an update).
+    Migration{7, R"sql(
+CREATE TABLE telegram_bots (
+  channel_id INTEGER PRIMARY KEY REFERENCES channels(id),
+  token TEXT NOT NULL,
+  bot_id INTEGER NOT NULL,
+  username TEXT NOT NULL,
+  first_name TEXT NOT NULL,
+  webhook INTEGER NOT NULL DEFAULT 0,
+  update_offset INTEGER NOT NULL DEFAULT 0
+);
+)sql"},
 };
 
 Error too_new(int version) {

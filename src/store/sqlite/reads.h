@@ -65,6 +65,8 @@ Result<domain::OutboxItem> outbox_by_message(Connection& conn, MessageId message
 Result<domain::StoredFile> file_by_id(Connection& conn, FileId id);
 Result<std::vector<domain::Message>> messages_with_file(Connection& conn, FileId id, int limit);
 Result<std::optional<std::string>> setting(Connection& conn, std::string_view key);
+Result<domain::TelegramBot> telegram_bot(Connection& conn, ChannelId channel);
+Result<std::vector<domain::TelegramBot>> telegram_bots(Connection& conn);
 Result<Page<domain::StoredFile>> list_drive_files(Connection& conn, const DriveFileQuery& q);
 Result<Page<ChatFile>> list_chat_files(Connection& conn, const ChatFileQuery& q);
 Result<domain::DriveFolder> folder_by_id(Connection& conn, FolderId id);

@@ -142,6 +142,10 @@ class SqliteReads : public Base {
   Result<std::optional<std::string>> setting(std::string_view key) override {
     return reads::setting(conn_, key);
   }
+  Result<domain::TelegramBot> telegram_bot(ChannelId channel) override {
+    return reads::telegram_bot(conn_, channel);
+  }
+  Result<std::vector<domain::TelegramBot>> telegram_bots() override { return reads::telegram_bots(conn_); }
   Result<Page<domain::StoredFile>> list_drive_files(const DriveFileQuery& q) override {
     return reads::list_drive_files(conn_, q);
   }
@@ -227,6 +231,8 @@ class SqliteWriteTx final : public SqliteReads<WriteTx> {
   // --- files, settings (sqlite_files.cc) ---
   Result<FileId> insert_file(const domain::StoredFile& f) override;
   Status set_drive_folder(FileId id, std::optional<FolderId> folder) override;
+  Status put_telegram_bot(const domain::TelegramBot& bot) override;
+  Status set_telegram_offset(ChannelId channel, std::int64_t offset) override;
   Result<FolderId> insert_folder(const domain::DriveFolder& f) override;
   Status update_folder(const domain::DriveFolder& f) override;
   Status delete_folder(FolderId id) override;
