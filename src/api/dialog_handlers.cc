@@ -252,6 +252,16 @@ void Api::add_dialog_routes() {
     return json_response(200, detail_json(*d));
   });
 
+  router_.add("POST", "/api/v1/messages/{id}/retry", [this](Request& req) {
+    auto who = authenticate(req);
+    if (!who.ok()) return error_response(who.error());
+    auto id = path_id(req, "id");
+    if (!id.ok()) return error_response(id.error());
+    auto m = deps_.dialogs.retry_delivery(*who, MessageId(*id));
+    if (!m.ok()) return error_response(m.error());
+    return json_response(200, views::message(*m, who->employee.name));
+  });
+
   router_.add("PATCH", "/api/v1/messages/{id}", [this](Request& req) {
     auto who = authenticate(req);
     if (!who.ok()) return error_response(who.error());

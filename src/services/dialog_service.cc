@@ -310,6 +310,32 @@ Status DialogService::set_delivery(MessageId id, domain::DeliveryStatus status,
   });
 }
 
+Result<domain::Message> DialogService::retry_delivery(const Principal& who, MessageId id) {
+  domain::Message out;
+  Status st = write_with_events(store_, hub_, [&](store::WriteTx& tx, TxEvents& ev) -> Status {
+    auto v = visible_message(tx, who.employee, id);
+    if (!v.ok()) return std::move(v).take_error();
+    domain::Message& m = v->message;
+    if (m.delivery != domain::DeliveryStatus::kFailed)
+      return Error::conflict("only a message whose delivery failed can be sent again");
+    if (m.deleted_at) return Error::conflict("the message was deleted");
+    auto row = tx.outbox_by_message(m.id);
+    if (!row.ok()) return row.error();
+    row->status = domain::OutboxStatus::kPending;
+    row->attempts = 0;
+    row->next_attempt_at = clock_.now();
+    row->last_error.clear();
+    if (Status u = tx.update_outbox(*row); !u.ok()) return u;
+    m.delivery = domain::DeliveryStatus::kPending;
+    if (Status u = tx.update_message(m); !u.ok()) return u;
+    out = m;
+    return emit_message_updated(tx, ev, v->dialog, m);
+  });
+  if (!st.ok()) return st.error();
+  if (outbox_hook_) outbox_hook_();
+  return out;
+}
+
 std::unordered_map<std::int64_t, std::string> DialogService::author_names_of(
     const std::vector<domain::Message>& messages) {
   using Names = std::unordered_map<std::int64_t, std::string>;

@@ -88,6 +88,9 @@ class DialogService {
   // text changes (the earlier one kept in the edit history) and message.updated goes out.
   // not_found when no such message was received.
   Status edit_inbound(ChannelId channel, const std::string& external_id, std::string text);
+  // Sends a message whose delivery failed once more (anyone who may see the dialog): its
+  // outbox row starts over and the message is pending again. 409 unless it failed.
+  Result<domain::Message> retry_delivery(const Principal& who, MessageId id);
   // Records the channel's id of an operator message once the channel accepted it (for later
   // edits and deletions there).
   Status set_external_id(MessageId id, const std::string& external_id);

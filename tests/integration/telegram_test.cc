@@ -220,6 +220,17 @@ TEST_F(Telegram, ARoundTripWithEditsDeletionsRetriesAndARestart) {
     return w.history(dialog, op.token).back().at("delivery").as_string() == "failed";
   })) << server.log();
   EXPECT_EQ(emu_.count_text(5001, "nobody reads this"), 0);
+  // The operator sends it again once the user is back; a message that did not fail cannot be.
+  const auto blocked_id = blocked.json().at("id").as_int64();
+  auto retry = w.call(bhttp::verb::post, "/api/v1/messages/" + S(blocked_id) + "/retry", "", op.token);
+  ASSERT_EQ(retry.status, 200) << retry.body;
+  EXPECT_EQ(retry.json().at("delivery").as_string(), "pending");
+  ASSERT_TRUE(World::eventually([&] { return emu_.count_text(5001, "nobody reads this") == 1; })) << server.log();
+  ASSERT_TRUE(World::eventually([&] {
+    return w.history(dialog, op.token).back().at("delivery").as_string() == "sent";
+  }));
+  EXPECT_EQ(w.call(bhttp::verb::post, "/api/v1/messages/" + S(blocked_id) + "/retry", "", op.token).status, 409);
+  EXPECT_EQ(w.call(bhttp::verb::post, "/api/v1/messages/99999999/retry", "", op.token).status, 404);
 
   // The webhook's secret: without it or with another, nothing is taken.
   const std::string hook = "/hooks/telegram/" + S(channel);
