@@ -358,6 +358,10 @@ void Api::add_line_routes() {
     }
     auto res = deps_.lines.update_channel(*who, ChannelId(*id), patch);
     if (!res.ok()) return error_response(res.error());
+    if (res->kind == domain::ChannelKind::kTelegram && deps_.telegram && patch.rotate_secret) {
+      // Telegram sends the secret back with every update: tell it the new one.
+      if (Status st = deps_.telegram->refresh(*res); !st.ok()) return error_response(st.error());
+    }
     return json_response(200, channel_json(deps_.store, *res, patch.rotate_secret));
   });
 
@@ -368,6 +372,7 @@ void Api::add_line_routes() {
     if (!id.ok()) return error_response(id.error());
     if (Status st = deps_.lines.remove_channel(*who, ChannelId(*id)); !st.ok())
       return error_response(st.error());
+    if (deps_.telegram) deps_.telegram->detach(ChannelId(*id));  // best effort: stop its webhook
     return no_content();
   });
 }

@@ -189,6 +189,20 @@ Result<domain::TelegramBot> TelegramService::attach(const domain::Channel& chann
   return bot;
 }
 
+Status TelegramService::refresh(const domain::Channel& channel) {
+  auto bot = store_.read_value<domain::TelegramBot>([&](store::ReadTx& tx) { return tx.telegram_bot(channel.id); });
+  if (!bot.ok()) return bot.error().code == ErrorCode::kNotFound ? Status{} : Status(bot.error());
+  auto attached = attach(channel, std::move(*bot));
+  return attached.ok() ? Status{} : Status(attached.error());
+}
+
+void TelegramService::detach(ChannelId channel) {
+  auto bot = store_.read_value<domain::TelegramBot>([&](store::ReadTx& tx) { return tx.telegram_bot(channel); });
+  if (!bot.ok() || !bot->webhook) return;
+  const TelegramReply r = api_.call(bot->token, "deleteWebhook", json::object{});
+  if (!r.ok) spdlog::warn("telegram channel {}: deleteWebhook failed: {}", channel.get(), r.description);
+}
+
 Status TelegramService::handle_update(ChannelId channel, const json::value& update) {
   const json::object* u = update.if_object();
   if (u == nullptr) return {};
@@ -336,6 +350,20 @@ ChannelDelivery TelegramService::deliver(const domain::Channel& channel,
 }
 
 void TelegramService::start() {
+  // A bot set up for the other mode (--public-url was added or removed since) is set up again.
+  auto bots = store_.read_value<std::vector<domain::TelegramBot>>(
+      [](store::ReadTx& tx) { return tx.telegram_bots(); });
+  if (bots.ok()) {
+    for (auto& bot : *bots) {
+      if (bot.webhook == !config_.public_url.empty()) continue;
+      auto channel = store_.read_value<domain::Channel>(
+          [&](store::ReadTx& tx) { return tx.channel_by_id(bot.channel); });
+      if (!channel.ok()) continue;
+      if (auto r = attach(*channel, bot); !r.ok())
+        spdlog::warn("telegram channel {}: cannot switch how updates arrive: {}", bot.channel.get(),
+                     r.error().message);
+    }
+  }
   std::lock_guard lock(mu_);
   if (thread_.joinable()) return;
   stopping_ = false;

@@ -66,6 +66,11 @@ class TelegramService {
   // Stores the bot of a telegram channel and sets up how its updates arrive.
   Result<domain::TelegramBot> attach(const domain::Channel& channel, domain::TelegramBot bot);
 
+  // Sets up the channel's updates again (after its secret changed, or the public URL did).
+  Status refresh(const domain::Channel& channel);
+  // After the channel was deleted: asks Telegram to stop its webhook (errors are logged).
+  void detach(ChannelId channel);
+
   // One Telegram Update. Errors that retrying cannot fix (an update we do not understand) are
   // logged and swallowed; store errors come back so the update is tried again.
   Status handle_update(ChannelId channel, const boost::json::value& update);

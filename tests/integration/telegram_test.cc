@@ -141,7 +141,31 @@ TEST_F(Telegram, ConnectingABotChecksTheToken) {
   auto read = w.call(bhttp::verb::get, "/api/v1/channels/" + S(ok.json().at("id").as_int64()));
   EXPECT_EQ(read.json().at("telegram").at("first_name").as_string(), "Test First name");
   EXPECT_EQ(read.body.find(kToken), std::string::npos);
+  // A new secret is told to Telegram; deleting the channel stops its bot.
+  const std::string channel_path = "/api/v1/channels/" + S(ok.json().at("id").as_int64());
+  auto rotated = w.call(bhttp::verb::patch, channel_path, R"({"rotate_secret":true})");
+  EXPECT_EQ(rotated.status, 200) << rotated.body;
+  EXPECT_NE(rotated.json().at("secret").as_string(), ok.json().at("secret").as_string());
+  EXPECT_EQ(w.call(bhttp::verb::delete_, channel_path).status, 204);
+  EXPECT_EQ(w.call(bhttp::verb::get, channel_path).status, 404);
   EXPECT_EQ(server.stop(), 0) << server.log();
+
+  // With a public URL the bot is set up for webhooks (and a restart without one switches back).
+  ServerProcess hooked({"--telegram-api-url", emu_.url(), "--public-url", "http://127.0.0.1:1"});
+  ASSERT_TRUE(hooked.start()) << hooked.log();
+  World wh(hooked.port());
+  auto web = wh.call(bhttp::verb::post, "/api/v1/lines/" + S(wh.line({})) + "/channels",
+                     R"({"kind":"telegram","bot_token":")" + kToken + "\"}");
+  ASSERT_EQ(web.status, 201) << web.body;
+  EXPECT_EQ(web.json().at("telegram").at("mode").as_string(), "webhook");
+  const std::string dir = hooked.data_dir();
+  ASSERT_EQ(hooked.stop(), 0);
+  ServerProcess polled({"--telegram-api-url", emu_.url()}, {}, dir);
+  ASSERT_TRUE(polled.start()) << polled.log();
+  World wp(polled.port());
+  auto back = wp.call(bhttp::verb::get, "/api/v1/channels/" + S(web.json().at("id").as_int64()));
+  EXPECT_EQ(back.json().at("telegram").at("mode").as_string(), "polling") << back.body;
+  EXPECT_EQ(polled.stop(), 0);
 
   // Telegram unreachable: the channel is not made.
   ServerProcess offline({"--telegram-api-url", "http://127.0.0.1:9"});

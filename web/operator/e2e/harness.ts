@@ -85,6 +85,8 @@ async function call(url: string, method: string, path: string, body: unknown, to
 export interface ServerOptions {
   /** Fill the data dir first with `omniline demo` (a "Demo" line answered by the admin). */
   demo?: { dialogs: number; messagesPerDialog: number };
+  /** More `omniline serve` flags after the harness's own, e.g. `['--telegram-api-url', url]` (also on restart). */
+  serveArgs?: string[];
 }
 
 export async function startServer(opts: ServerOptions = {}): Promise<Server> {
@@ -100,7 +102,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
     proc = spawn(
       BIN,
       ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, '--web-dir', WEB_DIR, '--test-clock',
-       '--access-log', '0', '--shutdown-grace', '1'],
+       '--access-log', '0', '--shutdown-grace', '1', ...(opts.serveArgs ?? [])],
       {
         env: { ...process.env, OMNILINE_ADMIN_EMAIL: adminEmail, OMNILINE_ADMIN_PASSWORD: adminPassword },
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -442,3 +444,65 @@ export function pollWithin(defaultTimeout: number) {
 
 /** expect.poll with a timeout that fits a live UI (vitest's default is 1 s). */
 export const poll = pollWithin(10_000);
+
+// ---- The Telegram Bot API emulator (tests/telegram: telegram-test-api behind a failure-injecting front) ----
+
+export const TELEGRAM_EMULATOR = join(repo, 'tests/telegram/emulator.mjs');
+
+export interface TelegramEmulator {
+  /** The front's base URL, for `serve --telegram-api-url`. */
+  url: string;
+  /** POST to the emulator (its client API, or `/__fail`); throws on non-2xx. */
+  post<T = any>(path: string, body: unknown): Promise<T>;
+  /** Stops the emulator process (SIGTERM, then SIGKILL) and waits for it to exit. */
+  stop(): Promise<void>;
+}
+
+/** Starts `node tests/telegram/emulator.mjs` and waits for its `ready <port>`. */
+export async function startTelegramEmulator(): Promise<TelegramEmulator> {
+  const proc = spawn(process.execPath, [TELEGRAM_EMULATOR], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Never leave it running, even when the test process ends without its afterAll.
+  const killOnExit = () => proc.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  let output = '';
+  const port = await new Promise<number>((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error('the Telegram emulator did not start:\n' + output)), 20_000);
+    const onData = (b: Buffer) => {
+      output += b.toString();
+      const m = /^ready (\d+)$/m.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        ok(Number(m[1]));
+      }
+    };
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', (b: Buffer) => (output = (output + b.toString()).slice(-20_000)));
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`the Telegram emulator exited (${code}):\n${output}`));
+    });
+  }).catch(async (e) => {
+    proc.kill('SIGKILL');
+    process.removeListener('exit', killOnExit);
+    throw e;
+  });
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    async post(path, body) {
+      const r = await fetch(url + path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      const text = await r.text();
+      if (!r.ok) throw new Error(`emulator ${path}: ${r.status} ${text}`);
+      return text ? JSON.parse(text) : null;
+    },
+    async stop() {
+      process.removeListener('exit', killOnExit);
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      const done = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGTERM');
+      const hard = setTimeout(() => proc.kill('SIGKILL'), 5_000);
+      await done;
+      clearTimeout(hard);
+    },
+  };
+}

@@ -363,6 +363,94 @@ describe('channels', () => {
   });
 });
 
+describe('telegram channels', () => {
+  const TOKEN = '123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11';
+  const BOT = { bot_id: 123456, username: 'TestNameBot', first_name: 'Test First name', mode: 'polling' as const };
+
+  test('the bot token is required, masked, and the server’s 400 and 503 messages are shown', async () => {
+    at('/admin/lines/7');
+    let answer: { status: number; json: unknown } = {
+      status: 400, json: { error: { code: 'invalid_request', message: 'Telegram refused the bot token: Unauthorized' } },
+    };
+    const { calls } = mockFetch(
+      route('GET', '/api/v1/lines/7', () => ({ json: line(7, 'Sales', []) })),
+      route('GET', '/api/v1/employees', () => ({ json: { items: [ADMIN], next_cursor: null } })),
+      route('GET', '/api/v1/lines/7/channels', () => ({ json: { items: [], next_cursor: null } })),
+      route('POST', '/api/v1/lines/7/channels', () => answer),
+      route('GET', '/api/v1/channels/44', () => ({ json: channel(44, 7, 'telegram', { name: 'Test First name', telegram: BOT }) })),
+    );
+    const user = userEvent.setup();
+    render(<AdminPages me={ADMIN} />);
+    await user.click(await screen.findByRole('button', { name: 'Add channel' }));
+    // No token field for other kinds.
+    expect(screen.queryByLabelText('Bot token')).toBeNull();
+    await user.selectOptions(screen.getByLabelText('Channel type'), 'telegram');
+    const tokenInput = screen.getByLabelText('Bot token');
+    expect(tokenInput).toHaveAttribute('type', 'password');
+    expect(tokenInput).toHaveAttribute('autocomplete', 'off');
+    expect(tokenInput).toBeRequired();
+    expect(tokenInput).toHaveAccessibleDescription(/From @BotFather/);
+    expect(screen.getByText(/Default: the bot’s name/)).toBeInTheDocument();
+
+    // Empty: a field error, nothing sent.
+    await user.click(screen.getByRole('button', { name: 'Create channel' }));
+    expect(screen.getByRole('alert')).toHaveTextContent('Enter the bot token you got from @BotFather.');
+    expect(tokenInput).toHaveAttribute('aria-invalid', 'true');
+    expect(tokenInput).toHaveFocus();
+    expect(calls.filter((c) => c.method === 'POST')).toHaveLength(0);
+
+    // Refused by Telegram (400): the server's message, the form stays.
+    await user.type(tokenInput, `  ${TOKEN} `);
+    await user.click(screen.getByRole('button', { name: 'Create channel' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Telegram refused the bot token: Unauthorized');
+    expect(calls.find((c) => c.method === 'POST')!.body).toEqual({ kind: 'telegram', bot_token: TOKEN });
+    expect(window.location.pathname).toBe('/admin/lines/7');
+
+    // Telegram unreachable (503).
+    answer = { status: 503, json: { error: { code: 'unavailable', message: 'Telegram cannot be reached to check the token: timeout' } } };
+    await user.click(screen.getByRole('button', { name: 'Create channel' }));
+    await waitFor(() => expect(screen.getByRole('alert')).toHaveTextContent('Telegram cannot be reached to check the token: timeout'));
+
+    // Accepted: the channel page shows the bot.
+    answer = { status: 201, json: channel(44, 7, 'telegram', { name: 'Test First name', secret: 'olk_hook', telegram: BOT }) };
+    await user.click(screen.getByRole('button', { name: 'Create channel' }));
+    await waitFor(() => expect(window.location.pathname).toBe('/admin/channels/44'));
+    expect(await screen.findByRole('heading', { name: 'Telegram bot' })).toBeInTheDocument();
+    expect(screen.getByText('@TestNameBot')).toBeInTheDocument();
+    expect(document.body.textContent).not.toContain(TOKEN);
+    expect(document.body.textContent).not.toContain('olk_hook');
+    expect(screen.queryByLabelText('Channel secret')).toBeNull();
+  });
+
+  test('the channel page shows the bot (username, name, mode) and never a token; the line lists it', async () => {
+    at('/admin/channels/44');
+    const tg = channel(44, 7, 'telegram', { name: 'Support bot', telegram: { ...BOT, mode: 'webhook' } });
+    mockFetch(
+      route('GET', '/api/v1/channels/44', () => ({ json: tg })),
+      route('GET', '/api/v1/lines/7', () => ({ json: line(7, 'Sales', []) })),
+      route('GET', '/api/v1/employees', () => ({ json: { items: [ADMIN], next_cursor: null } })),
+      route('GET', '/api/v1/lines/7/channels', () => ({ json: { items: [tg], next_cursor: null } })),
+    );
+    const view = render(<AdminPages me={ADMIN} />);
+    const card = (await screen.findByRole('heading', { name: 'Telegram bot' })).closest('section')!;
+    expect(within(card).getByText('@TestNameBot')).toBeInTheDocument();
+    expect(within(card).getByText('Test First name')).toBeInTheDocument();
+    expect(within(card).getByText(/Webhook: Telegram sends new messages/)).toBeInTheDocument();
+    expect(screen.getByText('Telegram', { selector: '.adm-badge' })).toBeInTheDocument();
+    // Nothing of the other kinds: no snippet, endpoint, secret or token field.
+    expect(screen.queryByLabelText('Embed snippet')).toBeNull();
+    expect(screen.queryByLabelText('Inbound endpoint')).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Rotate secret' })).toBeNull();
+    expect(screen.queryByLabelText(/token/i)).toBeNull();
+
+    view.unmount();
+    at('/admin/lines/7');
+    render(<AdminPages me={ADMIN} />);
+    const link = await screen.findByRole('link', { name: 'Support bot' });
+    expect(link.closest('li')).toHaveTextContent('Support bot — Telegram (@TestNameBot)');
+  });
+});
+
 test('navigation: tabs push history and popstate re-renders', async () => {
   mockFetch(
     route('GET', '/api/v1/employees', () => ({ json: { items: [ADMIN], next_cursor: null } })),

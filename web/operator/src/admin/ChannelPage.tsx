@@ -1,8 +1,8 @@
-// One channel: name, webchat origins, embed snippet and widget settings, or the custom connector's endpoint,
-// secret and webhook; deactivate and delete.
+// One channel: name, webchat origins, embed snippet and widget settings, the custom connector's endpoint,
+// secret and webhook, or a Telegram channel's bot (never its token); deactivate and delete.
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api/client';
-import type { Channel } from '../api/types';
+import type { Channel, TelegramBot } from '../api/types';
 import { useConfirm } from './ConfirmDialog';
 import { CopyButton, ErrorBox, Link, Loading, StatusText, errorText } from './common';
 import { validateName } from './EmployeesPage';
@@ -30,6 +30,38 @@ export function normaliseOrigin(raw: string): { origin: string } | { error: stri
   v = v.replace(/\/+$/, '');
   if (!ORIGIN_RE.test(v)) return { error: 'Only scheme, host and port: no path, query or wildcard (e.g. https://shop.example.com:8443).' };
   return { origin: v };
+}
+
+const MODE_TEXT: Record<TelegramBot['mode'], string> = {
+  polling: 'Polling: Omniline asks Telegram for new messages.',
+  webhook: 'Webhook: Telegram sends new messages to this server.',
+};
+
+/** A telegram channel's bot as the server describes it; the token stays on the server. */
+function TelegramBotCard({ bot }: { bot: TelegramBot | null | undefined }) {
+  return (
+    <section className="adm-card" aria-labelledby="adm-telegram-title">
+      <h3 id="adm-telegram-title">Telegram bot</h3>
+      {bot ? (
+        <dl className="adm-facts">
+          <dt>Bot</dt>
+          <dd className="adm-bot-username">@{bot.username}</dd>
+          <dt>Name</dt>
+          <dd>{bot.first_name}</dd>
+          <dt>Bot id</dt>
+          <dd>{bot.bot_id}</dd>
+          <dt>Updates</dt>
+          <dd>{MODE_TEXT[bot.mode] ?? bot.mode}</dd>
+        </dl>
+      ) : (
+        <p className="adm-hint">The bot’s details cannot be shown right now.</p>
+      )}
+      <p className="adm-hint">
+        Customers write to the bot in Telegram; operators’ replies are sent by it. The bot token is kept on the
+        server and never shown. To connect another bot, add a new Telegram channel.
+      </p>
+    </section>
+  );
 }
 
 function RenameChannel({ channel, onSaved }: { channel: Channel; onSaved: (c: Channel) => void }) {
@@ -221,7 +253,9 @@ export default function ChannelPage({ id }: { id: number }) {
         title: `Deactivate “${channel.name}”?`,
         message: channel.kind === 'webchat'
           ? 'The website chat stops working: open chats end and new visitors cannot start one until you activate it again.'
-          : 'Connector calls are refused and webhooks stop until you activate it again.',
+          : channel.kind === 'telegram'
+            ? 'The bot stops taking customers’ messages until you activate it again.'
+            : 'Connector calls are refused and webhooks stop until you activate it again.',
         confirmLabel: 'Deactivate channel',
         danger: true,
       });
@@ -243,7 +277,9 @@ export default function ChannelPage({ id }: { id: number }) {
     if (!channel) return;
     const ok = await confirm({
       title: `Delete “${channel.name}”?`,
-      message: 'Its dialogs stay, but its secret and customer sessions stop working. This cannot be undone.',
+      message: channel.kind === 'telegram'
+        ? 'Its dialogs stay, but the bot is disconnected from Omniline. This cannot be undone.'
+        : 'Its dialogs stay, but its secret and customer sessions stop working. This cannot be undone.',
       confirmLabel: 'Delete channel',
       danger: true,
     });
@@ -337,6 +373,8 @@ export default function ChannelPage({ id }: { id: number }) {
           <WebhookEditor channel={channel} onSaved={setChannel} />
         </>
       )}
+
+      {channel.kind === 'telegram' && <TelegramBotCard bot={channel.telegram} />}
 
       <section className="adm-card adm-danger-zone" aria-labelledby="adm-channel-danger-title">
         <h3 id="adm-channel-danger-title">Turn off or delete</h3>

@@ -51,26 +51,47 @@ function RenameForm({ line, onSaved }: { line: Line; onSaved: (l: Line) => void 
   );
 }
 
+const DEFAULT_NAME: Record<ChannelKind, string> = {
+  webchat: '“Website chat”',
+  api: '“Connector”',
+  telegram: 'the bot’s name',
+};
+
 function AddChannelForm({ lineId, onCancel }: { lineId: number; onCancel: () => void }) {
   const [kind, setKind] = useState<ChannelKind>('webchat');
   const [name, setName] = useState('');
+  const [token, setToken] = useState('');
+  const [tokenError, setTokenError] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const ref = useRef<HTMLSelectElement>(null);
+  const tokenRef = useRef<HTMLInputElement>(null);
   useEffect(() => ref.current?.focus(), []);
   const submit = async (ev: FormEvent) => {
     ev.preventDefault();
     setError(null);
+    setTokenError(null);
     const body: Record<string, unknown> = { kind };
     if (name.trim()) {
       const err = validateName(name);
       if (err) return setError(err);
       body.name = name.trim();
     }
+    if (kind === 'telegram') {
+      // Pasted tokens often come with spaces around them; the server checks the rest with Telegram.
+      const t = token.trim();
+      if (!t) {
+        setTokenError('Enter the bot token you got from @BotFather.');
+        tokenRef.current?.focus();
+        return;
+      }
+      body.bot_token = t;
+    }
     setBusy(true);
     try {
       const ch = await api<Channel>('POST', `/api/v1/lines/${lineId}/channels`, body);
-      rememberSecret(ch.id, ch.secret);
+      // A telegram channel's secret only guards its webhook, which Omniline sets up itself.
+      if (ch.kind !== 'telegram') rememberSecret(ch.id, ch.secret);
       navigate(`/admin/channels/${ch.id}`);
     } catch (e) {
       setError(errorText(e));
@@ -82,22 +103,39 @@ function AddChannelForm({ lineId, onCancel }: { lineId: number; onCancel: () => 
       <h4 id="adm-add-channel-title">Add channel</h4>
       <div className="adm-field">
         <label htmlFor="adm-channel-kind">Channel type</label>
-        <select id="adm-channel-kind" ref={ref} value={kind} onChange={(e) => setKind(e.target.value as ChannelKind)}>
+        <select id="adm-channel-kind" ref={ref} value={kind} onChange={(e) => {
+          setKind(e.target.value as ChannelKind);
+          setTokenError(null);
+        }}>
           <option value="webchat">{KIND_LABEL.webchat}</option>
           <option value="api">{KIND_LABEL.api}</option>
+          <option value="telegram">{KIND_LABEL.telegram}</option>
         </select>
       </div>
+      {kind === 'telegram' && (
+        <div className="adm-field">
+          <label htmlFor="adm-channel-token">Bot token</label>
+          <input id="adm-channel-token" ref={tokenRef} type="password" autoComplete="off" spellCheck={false}
+            required aria-required="true" value={token} onChange={(e) => setToken(e.target.value)} maxLength={200}
+            aria-invalid={!!tokenError || undefined}
+            aria-describedby={tokenError ? 'adm-channel-token-hint adm-channel-token-err' : 'adm-channel-token-hint'} />
+          <span id="adm-channel-token-hint" className="adm-hint">From @BotFather</span>
+          {tokenError && <span id="adm-channel-token-err" className="adm-field-error" role="alert">{tokenError}</span>}
+        </div>
+      )}
       <div className="adm-field">
         <label htmlFor="adm-channel-name">Channel name</label>
         <input id="adm-channel-name" value={name} onChange={(e) => setName(e.target.value)} maxLength={200}
           aria-describedby="adm-channel-name-hint" />
         <span id="adm-channel-name-hint" className="adm-hint">
-          Optional. Default: “{kind === 'webchat' ? 'Website chat' : 'Connector'}”.
+          Optional. Default: {DEFAULT_NAME[kind]}.
         </span>
       </div>
       <ErrorBox error={error} />
       <div className="adm-actions">
-        <button type="submit" className="adm-btn adm-btn-primary" disabled={busy}>{busy ? 'Adding…' : 'Create channel'}</button>
+        <button type="submit" className="adm-btn adm-btn-primary" disabled={busy}>
+          {busy ? (kind === 'telegram' ? 'Checking the token…' : 'Adding…') : 'Create channel'}
+        </button>
         <button type="button" className="adm-btn" onClick={onCancel}>Cancel</button>
       </div>
     </form>
@@ -235,14 +273,16 @@ export default function LinePage({ id }: { id: number }) {
         {channels === null && !channelsError && <Loading what="channels" />}
         <ErrorBox error={channelsError} />
         {channels !== null && channels.length === 0 && (
-          <p className="adm-empty">No channels yet. Add a website chat or a custom connector so customers can reach this line.</p>
+          <p className="adm-empty">No channels yet. Add a website chat, a Telegram bot or a custom connector so customers can reach this line.</p>
         )}
         {channels !== null && channels.length > 0 && (
           <ul className="adm-channel-list">
             {channels.map((c) => (
               <li key={c.id}>
                 <Link href={`/admin/channels/${c.id}`}>{c.name}</Link>
-                <span className="adm-muted"> — {KIND_LABEL[c.kind] ?? c.kind}</span>
+                <span className="adm-muted">
+                  {' — '}{KIND_LABEL[c.kind] ?? c.kind}{c.kind === 'telegram' && c.telegram?.username ? ` (@${c.telegram.username})` : ''}
+                </span>
                 {!c.active && <span className="adm-badge">inactive</span>}
               </li>
             ))}

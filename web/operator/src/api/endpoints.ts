@@ -47,6 +47,8 @@ export function uploadToDrive(folderId: number, file: File, opts?: UploadOptions
   return upload<DriveFile>(withQuery('/api/v1/files', { folder_id: folderId }), form, opts);
 }
 export const editMessage = (id: number, text: string) => api<Message>('PATCH', `/api/v1/messages/${id}`, { text });
+/** Sends an operator message whose delivery failed once more: 200 with delivery "pending", 409 unless it failed. */
+export const retryDelivery = (id: number) => api<Message>('POST', `/api/v1/messages/${id}/retry`);
 export const deleteMessage = (id: number) => api<void>('DELETE', `/api/v1/messages/${id}`);
 
 export type DialogAction =

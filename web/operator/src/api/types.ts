@@ -53,6 +53,15 @@ export interface Line {
 
 export type ChannelKind = 'webchat' | 'api' | 'telegram';
 
+/** A telegram channel's bot as the server shows it (its token is never returned). */
+export interface TelegramBot {
+  bot_id: number;
+  username: string;
+  first_name: string;
+  /** How updates arrive: Omniline polls getUpdates, or Telegram calls the webhook. */
+  mode: 'polling' | 'webhook';
+}
+
 export interface Channel {
   id: number;
   line_id: number;
@@ -65,6 +74,8 @@ export interface Channel {
   updated_at: string;
   /** Only in the reply to creation and to `PATCH {"rotate_secret": true}`. */
   secret?: string;
+  /** Telegram channels only: the bot (null when its record cannot be read). */
+  telegram?: TelegramBot | null;
 }
 
 export interface Customer {

@@ -15,11 +15,13 @@ export function channelLabel(d: Dialog): string {
   return c.name && c.name !== kind ? `${kind}: ${c.name}` : kind;
 }
 
+/** The channel's icon, named by its label (e.g. "Telegram: Support bot") for screen readers too. */
 export function ChannelIcon({ dialog }: { dialog: Dialog }) {
   const kind = dialog.channel?.kind;
+  const label = channelLabel(dialog);
   return (
-    <span className="chan-icon" title={channelLabel(dialog)} aria-hidden="true" data-channel-kind={kind ?? 'unknown'}>
-      <svg viewBox="0 0 16 16" width="14" height="14" fill="none" stroke="currentColor" strokeWidth="1.5">
+    <span className="chan-icon" title={label} role="img" aria-label={label} data-channel-kind={kind ?? 'unknown'}>
+      <svg viewBox="0 0 16 16" width="14" height="14" fill="none" stroke="currentColor" strokeWidth="1.5" aria-hidden="true" focusable="false">
         {kind === 'webchat' ? (
           <>
             <circle cx="8" cy="8" r="6.25" />

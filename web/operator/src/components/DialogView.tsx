@@ -4,6 +4,7 @@ import type { Dialog, Employee, Message } from '../api/types';
 import { useStore, useStoreApi } from '../state/context';
 import { quoteIntoDraft } from '../state/drafts';
 import { statusLabel } from '../state/rules';
+import { ChannelIcon } from './ChannelIcon';
 import { DialogActions } from './DialogActions';
 import { MessageList } from './MessageList';
 import { saveToDrive } from './MessageMenu';
@@ -42,6 +43,7 @@ export function DialogView({ me, dialog: d }: { me: Employee; dialog: Dialog }) 
         onDelete: (m) => setDeleting(m),
         ...(canCreateQuickAnswer(qa) ? { onSaveQuickAnswer: (m: Message) => setSavingAnswer(m) } : {}),
         onSaveToDrive: (m) => void saveToDrive(store, m),
+        onRetry: (m) => store.retryDelivery(m),
       },
       onSaveEdit: (m, text) => store.editMessage(m.id, text),
     }),
@@ -62,6 +64,7 @@ export function DialogView({ me, dialog: d }: { me: Employee; dialog: Dialog }) 
     <section className="dialog-view" aria-label={`Dialog: ${d.title}`}>
       <header className="dialog-head">
         <div className="dialog-title">
+          <ChannelIcon dialog={d} />
           <h1>{d.title}</h1>
           <span className={`status status-${d.session.status}`}>{statusLabel(d.session.status)}</span>
           {d.session.pinned && <span className="status">pinned</span>}

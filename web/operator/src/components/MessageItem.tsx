@@ -1,5 +1,6 @@
 // One message: author, time, BBCode body, attached files, edit/delete marks ("(edited)" opens the earlier
-// versions), delivery ticks, and (when not read-only) the message menu and the inline editor.
+// versions), delivery ticks or a "Not delivered" mark with "Send again", and (when not read-only) the
+// message menu and the inline editor.
 import { memo, useMemo, useState } from 'react';
 import type { Dialog, Employee, Line, Message } from '../api/types';
 import { BBCode, toPlainText } from '../bbcode';
@@ -8,10 +9,11 @@ import { filesOf, filesPreview } from '../../../shared/files';
 import { MessageFiles } from './Attachments';
 import { MessageMenu, type MessageMenuHandlers } from './MessageMenu';
 import { EditedMark } from './EditHistory';
+import { deliveryFailed } from '../state/rules';
 
+/** The tick of an operator message that was not refused (a refusal has its own mark, see DeliveryFailed). */
 function deliveryOf(m: Message, customerReadId: number): { label: string; glyph: string } | null {
-  if (m.author.kind !== 'operator' || m.hidden || m.deleted) return null;
-  if (m.delivery === 'failed') return { label: 'Not delivered', glyph: '!' };
+  if (m.author.kind !== 'operator' || m.hidden || m.deleted || m.delivery === 'failed') return null;
   if (m.delivery === 'read' || (customerReadId >= m.id && m.delivery !== 'pending')) return { label: 'Read', glyph: '✓✓' };
   if (m.delivery === 'delivered') return { label: 'Delivered', glyph: '✓✓' };
   if (m.delivery === 'sent') return { label: 'Sent', glyph: '✓' };
@@ -32,11 +34,43 @@ export interface MessageItemProps {
   };
 }
 
+/**
+ * A refused operator message: a visible "Not delivered" (not only an icon) and, when the caller
+ * lets me, "Send again" (any employee who sees the chat may).
+ */
+function DeliveryFailed({ message, onRetry }: { message: Message; onRetry?: (m: Message) => Promise<unknown> | void }) {
+  const [busy, setBusy] = useState(false);
+  const retry = async () => {
+    if (!onRetry || busy) return;
+    setBusy(true);
+    try {
+      await onRetry(message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <span className="delivery-failed">
+      <span className="delivery-failed-mark" role="status" aria-label="Not delivered" title="The channel did not accept this message">
+        <span className="delivery-failed-icon" aria-hidden="true">!</span>
+        Not delivered
+      </span>
+      {onRetry && (
+        <button type="button" className="btn btn-small msg-retry" onClick={() => void retry()} disabled={busy}
+          title="Send this message to the customer once more">
+          {busy ? 'Sending…' : 'Send again'}
+        </button>
+      )}
+    </span>
+  );
+}
+
 export const MessageItem = memo(function MessageItem({ message: m, dialog, replyTo, interactive }: MessageItemProps) {
   const [editing, setEditing] = useState(false);
   const [editText, setEditText] = useState('');
   const kind = m.author.kind;
   const tick = deliveryOf(m, dialog.customer_read_id);
+  const failed = deliveryFailed(m);
   // The dialog object changes with every event; parsing the text again each time is waste.
   const body = useMemo(() => <BBCode text={m.text} />, [m.text]);
   const files = useMemo(() => filesOf(m), [m]);
@@ -65,7 +99,7 @@ export const MessageItem = memo(function MessageItem({ message: m, dialog, reply
 
   return (
     <div
-      className={`msg msg-${kind}${m.hidden ? ' msg-hidden' : ''}${m.deleted ? ' msg-deleted' : ''}`}
+      className={`msg msg-${kind}${m.hidden ? ' msg-hidden' : ''}${m.deleted ? ' msg-deleted' : ''}${failed ? ' msg-failed' : ''}`}
       data-message-id={m.id}
       data-author-kind={kind}
       data-hidden={m.hidden || undefined}
@@ -128,6 +162,7 @@ export const MessageItem = memo(function MessageItem({ message: m, dialog, reply
       )}
       <div className="msg-foot">
         {m.edited_at && !m.deleted && <EditedMark message={m} />}
+        {failed && <DeliveryFailed message={m} onRetry={handlers?.onRetry} />}
         {tick && (
           <span className={`tick tick-${tick.label.toLowerCase().replace(' ', '-')}`} aria-label={tick.label} title={tick.label} role="img">
             {tick.glyph}

@@ -15,6 +15,8 @@ export interface MessageMenuHandlers {
   onSaveQuickAnswer?(m: Message): void;
   /** Offered on messages with files when set: puts each file into the Drive's root. */
   onSaveToDrive?(m: Message): void;
+  /** Offered on operator messages whose delivery failed when set: sends it once more. */
+  onRetry?(m: Message): Promise<unknown> | void;
 }
 
 export function MessageMenu({
@@ -32,6 +34,8 @@ export function MessageMenu({
 }) {
   const rules = messageMenuRules(message, dialog, me, lines);
   const items: MenuItem[] = [];
+  const retry = handlers.onRetry;
+  if (retry && rules.retry) items.push({ label: 'Send again', onSelect: () => void retry(message) });
   if (rules.quote) items.push({ label: 'Quote', onSelect: () => handlers.onQuote(message) });
   if (rules.newSession) items.push({ label: 'Close dialog and create new', onSelect: () => handlers.onNewSession(message) });
   if (rules.edit) items.push({ label: 'Edit', onSelect: () => handlers.onEdit(message) });

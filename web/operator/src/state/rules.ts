@@ -63,6 +63,13 @@ export interface MessageMenuRules {
   delete: boolean;
   /** Put the message's files into the Drive: any employee who sees the chat may. */
   saveToDrive: boolean;
+  /** Send an operator message whose delivery failed once more: anyone who sees the chat may. */
+  retry: boolean;
+}
+
+/** An operator message the channel refused (e.g. the Telegram user blocked the bot). */
+export function deliveryFailed(m: Message): boolean {
+  return m.author.kind === 'operator' && !m.hidden && !m.deleted && m.delivery === 'failed';
 }
 
 export function messageMenuRules(
@@ -80,6 +87,7 @@ export function messageMenuRules(
     // The server lets admins and supervisors delete any operator's message.
     delete: live && (ownOperator || (m.author.kind === 'operator' && isManager(me))),
     saveToDrive: live && filesOf(m).length > 0,
+    retry: live && deliveryFailed(m),
   };
 }
 

@@ -46,6 +46,52 @@ describe('Store', () => {
     expect(store.getState().unread.get(1)).toBe(0);
   });
 
+  it('send: a late answer does not undo the delivery events that came before it', async () => {
+    const { store } = setup();
+    await store.sync();
+    await store.open(1);
+    const sent = message(6, { author: { kind: 'operator', name: 'Olga', id: 1 }, delivery: 'pending' });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    vi.stubGlobal('fetch', vi.fn(async () => {
+      await gate;
+      return new Response(JSON.stringify(sent), { status: 201 });
+    }));
+    const pending = store.send(1, 'Message 6', false, null);
+    // The channel refused it at once: both events are in before the answer.
+    store.apply({ seq: 40, type: 'message.created', data: { message: sent } });
+    store.apply({ seq: 41, type: 'message.updated', data: { message: { ...sent, delivery: 'failed' } } });
+    release();
+    expect((await pending).id).toBe(6);
+    expect(store.getState().threads.get(1)!.items.find((m) => m.id === 6)!.delivery).toBe('failed');
+    // Without events first, the answer is what shows.
+    const next = message(8, { author: { kind: 'operator', name: 'Olga', id: 1 }, delivery: 'pending' });
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify(next), { status: 201 })));
+    await store.send(1, 'Message 8', false, null);
+    expect(store.getState().threads.get(1)!.items.find((m) => m.id === 8)!.delivery).toBe('pending');
+  });
+
+  it('retryDelivery: the answer ("pending") does not undo a newer delivery event', async () => {
+    const { store } = setup();
+    await store.sync();
+    const failed = message(5, { author: { kind: 'operator', name: 'Olga', id: 1 }, delivery: 'failed' });
+    await store.open(1);
+    store.apply({ seq: 30, type: 'message.created', data: { message: failed } });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    vi.stubGlobal('fetch', vi.fn(async () => {
+      await gate;
+      return new Response(JSON.stringify({ ...failed, delivery: 'pending' }), { status: 200 });
+    }));
+    const pending = store.retryDelivery(failed);
+    // The outbox was quicker than the answer: the events say pending, then sent.
+    store.apply({ seq: 31, type: 'message.updated', data: { message: { ...failed, delivery: 'pending' } } });
+    store.apply({ seq: 32, type: 'message.updated', data: { message: { ...failed, delivery: 'sent' } } });
+    release();
+    expect(await pending).toBe(true);
+    expect(store.getState().threads.get(1)!.items.find((m) => m.id === 5)!.delivery).toBe('sent');
+  });
+
   it('does not let a late action answer undo a newer live update', async () => {
     const { store } = setup();
     await store.sync();

@@ -577,7 +577,10 @@ export class Store {
   async send(dialogId: number, text: string, hidden: boolean, replyTo: number | null, files: number[] = []) {
     const m = await ep.sendMessage(dialogId, text, hidden, replyTo, files);
     this.lastTypingSent.delete(dialogId);
-    this.upsertMessage(m);
+    // The answer is the message as it was committed; its events (message.created, then e.g. a
+    // delivery "failed" when the channel refuses it at once) may have come in before it and are
+    // never older, so a message they already brought is left as they left it.
+    if (!this.state.threads.get(dialogId)?.items.some((x) => x.id === m.id)) this.upsertMessage(m);
     return m;
   }
 
@@ -594,6 +597,24 @@ export class Store {
     const m = await this.attempt(() => ep.editMessage(id, text));
     if (m) this.upsertMessage(m);
     return !!m;
+  }
+
+  /**
+   * Sends a message whose delivery failed once more; the server answers it "pending" and its
+   * delivery then moves by events. A refusal is an error toast.
+   */
+  async retryDelivery(m: Message): Promise<boolean> {
+    let sent: Message;
+    try {
+      sent = await ep.retryDelivery(m.id);
+    } catch (e) {
+      this.toast(`The message was not sent again: ${errorText(e)}`);
+      return false;
+    }
+    // Events may have moved the delivery on (pending, then sent) before this answer came.
+    const cur = this.state.threads.get(sent.dialog_id)?.items.find((x) => x.id === sent.id);
+    if (!cur || cur.delivery === 'failed') this.upsertMessage(sent);
+    return true;
   }
 
   async deleteMessage(m: Message): Promise<boolean> {
