@@ -134,7 +134,7 @@ a.ow-file:hover { border-color: var(--ow-accent); }
 .ow-file-name, .ow-uploading { font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .ow-file-size { font-size: 12px; color: var(--ow-muted); }
 .ow-pending .ow-file { opacity: .7; }
-.ow-limit { flex: none; padding: 0 14px 8px; font-size: 12px; color: #b91c1c; background: #fff; }
+.ow-limit, .ow-file-error { flex: none; padding: 0 14px 8px; font-size: 12px; color: #b91c1c; background: #fff; }
 
 .ow-form { flex: none; padding: 12px 16px 16px; border-top: 1px solid var(--ow-line); background: #fff; display: flex; flex-direction: column; gap: 10px; overflow-y: auto; max-height: 70%; }
 .ow-form p { margin: 0; color: var(--ow-muted); font-size: 13px; }

@@ -397,7 +397,7 @@ describe('files', () => {
     const { $, root } = await mount();
     $<HTMLButtonElement>('button.ow-toggle').click();
     choose($<HTMLInputElement>('input[type="file"]'), [new File(['x'], 'big.bin')]);
-    const err = root.querySelectorAll<HTMLElement>('.ow-limit[role="alert"]')[1];
+    const err = root.querySelector<HTMLElement>('.ow-file-error[role="alert"]')!;
     await until(() => !err.hidden);
     expect(err.textContent).toBe('big.bin: The file is larger than 25 MiB.');
     await tick(20);

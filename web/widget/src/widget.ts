@@ -412,7 +412,7 @@ export class Widget {
     this.composer.append(this.attachBtn, this.fileInput, this.input, this.sendBtn);
     this.limitEl = el('div', 'ow-limit', { role: 'alert' });
     this.limitEl.hidden = true;
-    this.fileErr = el('div', 'ow-limit', { role: 'alert' });
+    this.fileErr = el('div', 'ow-file-error', { role: 'alert' });
     this.fileErr.hidden = true;
     this.composer.addEventListener('submit', (e) => {
       e.preventDefault();
