@@ -11,7 +11,7 @@ export CCACHE_NOHASHDIR := 1
 LISTEN ?= 127.0.0.1:8080
 DATA_DIR ?= ./data
 
-.PHONY: deps build build-asan run test fuzz bench-store bench format clean
+.PHONY: deps build build-asan run test fuzz bench-store bench bench-reads format clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -64,6 +64,14 @@ bench: deps
 	cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS=
 	cmake --build build/release -j $(JOBS) --target omniline omniline_bench
 	bash scripts/bench.sh --out build/bench
+
+# Read-path benchmark (scripts/bench-reads.sh): `omniline demo` fills a temporary data dir with
+# 1,000,000 dialogs × 20 messages (many minutes), then a Release server answers the dialog list,
+# counts, history and search to bench/read_bench.cc; writes build/bench/report-reads.json.
+bench-reads: deps
+	cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS=
+	cmake --build build/release -j $(JOBS) --target omniline omniline_read_bench
+	bash scripts/bench-reads.sh --out build/bench
 
 format:
 	find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i

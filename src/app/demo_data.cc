@@ -17,6 +17,9 @@ constexpr std::array kFirst{"Anna",  "Boris", "Chloe", "Dmitri", "Elena", "Farid
                             "Olga",  "Pavel", "Quinn", "Rosa",   "Sergei", "Tanya"};
 constexpr std::array kLast{"Ivanova", "Smith",  "Müller", "Petrov", "García", "Kowalski",
                            "Rossi",   "Nguyen", "Sato",   "Jensen", "Novak",  "Dubois"};
+// A quarter of the customers have Cyrillic names (the read benchmark searches for them).
+constexpr std::array kFirstCyr{"Анна", "Дмитрий", "Ольга", "Сергей", "Татьяна", "Никита"};
+constexpr std::array kLastCyr{"Иванова", "Смирнов", "Кузнецова", "Попов", "Соколова", "Лебедев"};
 constexpr std::array kCustomer{
     "Hello, my order has not arrived yet.",
     "Can I change the delivery address?",
@@ -81,7 +84,11 @@ Status add_dialog(store::WriteTx& tx, const Setup& setup, std::int64_t n, int me
   domain::Customer c;
   c.channel_id = setup.channel;
   c.external_id = "demo-" + std::to_string(n);
-  c.name = std::string(kFirst[rng() % kFirst.size()]) + " " + kLast[rng() % kLast.size()];
+  if (rng() % 4 == 0)
+    c.name = std::string(kFirstCyr[rng() % kFirstCyr.size()]) + " " +
+             kLastCyr[rng() % kLastCyr.size()];
+  else
+    c.name = std::string(kFirst[rng() % kFirst.size()]) + " " + kLast[rng() % kLast.size()];
   if (n % 3 == 0) c.email = "customer" + std::to_string(n) + "@example.com";
   c.created_at = c.updated_at = start;
   auto cid = tx.insert_customer(c);
