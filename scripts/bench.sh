@@ -7,7 +7,9 @@
 # synchronous=FULL) and a known admin, runs the scenarios one after another, prints a table,
 # writes DIR/report.json (one entry per run), stops the server and removes the data dir.
 # Full mode (`make bench`, Release build): ingest as fast as possible (64 connections, 10 s),
-# ingest paced at 10 000 msg/s (10 s), idle WebSocket density (2 000 connections).
+# ingest paced at 10 000 msg/s (10 s), idle WebSocket density (2 000 connections), and
+# customer → operator screen latency (website chat in, 4 000 operator + 14 000 customer
+# WebSockets, 2 000 msg/s for 20 s).
 # --smoke (CTest `bench_smoke`): about 2 s per scenario with few connections; fails unless
 # messages were acknowledged and verified and every WebSocket opened.
 # Exit status 0 only when every run reported ok.
@@ -85,10 +87,14 @@ if [ "$SMOKE" = 1 ]; then
   run density-smoke --scenario density --smoke --seconds 10 --connections 50
   run ingest-smoke --scenario ingest --smoke --seconds 2 --connections 8
   run ingest-paced-smoke --scenario ingest --smoke --seconds 2 --connections 4 --rate 200
+  run e2e-smoke --scenario e2e --smoke --seconds 2
 else
   run density-2k --scenario density --seconds 60 --connections 2000
   run ingest-max --scenario ingest --seconds 10 --connections 64
   run ingest-10k --scenario ingest --seconds 10 --connections 64 --rate 10000
+  # Customer → operator screen: 4,000 operator and 14,000 customer WebSockets, 2,000 msg/s.
+  run e2e-2k --scenario e2e --seconds 20 --lines 200 --operators 200 \
+    --operator-connections 4000 --customers 14000 --senders 256 --rate 2000
 fi
 
 REPORT="$OUT/report.json"
@@ -120,6 +126,18 @@ jq -r '.runs[] | select(.scenario == "density") |
                       "failed", "RSS0 KiB", "RSS1 KiB", "KiB/conn", "open p50", "open p99" }
               { printf "%-20s %6s %6s %6s %11s %11s %9.1f %9.1f %9.1f\n",
                        $1, $2, $3, $4, $5, $6, $7, $8, $9 }'
+echo
+echo "Customer → operator screen (website chat in, operator WebSockets out)"
+jq -r '.runs[] | select(.scenario == "e2e") |
+  [.label, .operator_connections_open, .customer_connections_open, .target_rate, (.msgs_per_s|floor),
+   .screen_latency.p50_ms, .screen_latency.p99_ms, .screen_latency.p99_9_ms, .screen_latency.max_ms,
+   .deliveries_expected, .deliveries_lost, .out_of_order, .ack_latency.p99_ms,
+   (if .verification.ok then "ok" else "FAILED" end)] | @tsv' "$REPORT" |
+  awk -F'\t' 'BEGIN { printf "%-12s %6s %6s %6s %7s %8s %8s %9s %8s %9s %5s %5s %9s %8s\n", "run",
+                      "op ws", "cu ws", "rate", "msg/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms",
+                      "expected", "lost", "order", "ack p99", "verified" }
+              { printf "%-12s %6s %6s %6s %7s %8.2f %8.2f %9.2f %8.2f %9s %5s %5s %9.2f %8s\n",
+                       $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 }'
 echo
 echo "report: $REPORT"
 if ! kill -0 "$SERVER_PID" 2>/dev/null; then

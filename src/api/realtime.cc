@@ -11,10 +11,26 @@ void RealtimeConnection::reply(const std::string& type, const std::string& data_
                                             "\",\"data\":" + data_json + "}"));
 }
 
+std::shared_ptr<const std::string> RealtimeConnection::visible_locked(
+    const events::Frame& frame) {
+  const std::string& type = frame.record.type;
+  if (type != "line.updated" && type != "line.deleted")
+    return events::visible_frame(viewer_, frame);
+  const auto before = viewer_.lines;
+  auto text = events::visible_frame(viewer_, frame);
+  if (lines_changed_ && viewer_.lines != before) lines_changed_(viewer_.lines);
+  return text;
+}
+
+void RealtimeConnection::on_lines_changed(LinesFn fn) {
+  std::lock_guard lock(mu_);
+  lines_changed_ = std::move(fn);
+}
+
 void RealtimeConnection::deliver_locked(const events::Frame& frame) {
   const std::int64_t seq = frame.record.seq;
   if (seq > sent_from_ && seq <= last_sent_) return;  // already sent
-  auto text = events::visible_frame(viewer_, frame);
+  auto text = visible_locked(frame);
   if (seq > last_sent_) last_sent_ = seq;
   if (text) send_(std::move(text));
 }
@@ -40,7 +56,7 @@ void RealtimeConnection::on_event(const events::FramePtr& frame) {
   const std::int64_t seq = frame->record.seq;
   if (seq == 0) {  // ephemeral: now or never (and never before hello)
     if (!started_) return;
-    if (auto text = events::visible_frame(viewer_, *frame)) send_(std::move(text));
+    if (auto text = visible_locked(*frame)) send_(std::move(text));
     return;
   }
   if (replaying_) {

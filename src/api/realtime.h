@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "events/hub.h"
@@ -27,6 +28,9 @@ class RealtimeConnection : public events::Subscriber,
   // `send` queues one text frame (must not block); `typing` handles a typing notice.
   using SendFn = std::function<void(std::shared_ptr<const std::string>)>;
   using TypingFn = std::function<Status(std::int64_t dialog_id)>;
+  // Told the viewer's lines whenever a line change it receives (live or replayed) alters them,
+  // so the hub's index keeps offering this connection the events of its lines.
+  using LinesFn = std::function<void(const std::unordered_set<std::int64_t>&)>;
 
   RealtimeConnection(events::Viewer viewer, store::Store& store, SendFn send, TypingFn typing,
                      std::size_t max_replay = 10000)
@@ -36,6 +40,8 @@ class RealtimeConnection : public events::Subscriber,
   // Sends hello with the newest seq; live events flow from here on. `hello_data` is a JSON
   // object text with the viewer's identity.
   void start(const std::string& hello_fields);
+  // Before start().
+  void on_lines_changed(LinesFn fn);
   void on_event(const events::FramePtr& frame) override;
   // One message from the client. May block on storage (resume): call on a worker.
   void on_client_message(const std::string& text);
@@ -45,6 +51,8 @@ class RealtimeConnection : public events::Subscriber,
   void reply(const std::string& type, const std::string& data_json);
   // Sends a durable event unless already sent; caller holds mu_.
   void deliver_locked(const events::Frame& frame);
+  // visible_frame() for this viewer, reporting a change of its lines; caller holds mu_.
+  std::shared_ptr<const std::string> visible_locked(const events::Frame& frame);
 
   std::mutex mu_;
   events::Viewer viewer_;         // guarded by mu_ (line membership changes with events)
@@ -58,6 +66,7 @@ class RealtimeConnection : public events::Subscriber,
   store::Store& store_;
   SendFn send_;
   TypingFn typing_;
+  LinesFn lines_changed_;  // guarded
   const std::size_t max_replay_;
 };
 

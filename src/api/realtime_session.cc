@@ -18,7 +18,11 @@ class Session final : public RealtimeSession {
   void open(RealtimeConnection::SendFn send) override {
     conn_ = std::make_shared<RealtimeConnection>(parts_.viewer, parts_.store, std::move(send),
                                                  parts_.typing);
-    sub_ = parts_.hub.subscribe(conn_);
+    sub_ = parts_.hub.subscribe(conn_, parts_.viewer);
+    events::Hub* hub = &parts_.hub;
+    conn_->on_lines_changed([hub, id = sub_](const std::unordered_set<std::int64_t>& lines) {
+      hub->set_lines(id, lines);
+    });
     conn_->start(parts_.hello);
     if (parts_.presence && parts_.viewer.employee.is_valid())
       parts_.presence->connected(parts_.viewer.employee);

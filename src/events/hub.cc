@@ -24,6 +24,10 @@ bool lists(const domain::EventRecord& r, EmployeeId id) {
   return std::find(r.employee_ids.begin(), r.employee_ids.end(), id) != r.employee_ids.end();
 }
 
+bool changes_lines(const std::string& type) {
+  return type == "line.updated" || type == "line.deleted";
+}
+
 }  // namespace
 
 FramePtr make_frame(domain::EventRecord record) {
@@ -63,27 +67,85 @@ void Hub::publish(std::vector<domain::EventRecord> events) {
   std::vector<FramePtr> frames;
   frames.reserve(events.size());
   for (auto& e : events) frames.push_back(make_frame(std::move(e)));
-  auto subs = snapshot();
+  // Routed one frame at a time: a line change delivered to a connection updates its index
+  // entry (set_lines) before the next frame is routed.
   for (const auto& f : frames)
-    for (const auto& s : subs) s->on_event(f);
+    for (const auto& s : route(f->record, f->customer != nullptr)) s->on_event(f);
 }
 
 void Hub::publish_ephemeral(domain::EventRecord event) {
   event.seq = 0;
   FramePtr f = make_frame(std::move(event));
-  for (const auto& s : snapshot()) s->on_event(f);
+  for (const auto& s : route(f->record, f->customer != nullptr)) s->on_event(f);
+}
+
+std::uint64_t Hub::subscribe(std::weak_ptr<Subscriber> s, const Viewer& viewer) {
+  std::lock_guard lock(mu_);
+  const std::uint64_t id = next_id_++;
+  Entry e;
+  e.sub = std::move(s);
+  if (viewer.customer.is_valid()) {
+    e.customer = viewer.customer.get();
+    by_customer_[e.customer].insert(id);
+  } else if (viewer.employee.is_valid()) {
+    e.staff = true;
+    e.sees_all = viewer.sees_all;
+    e.employee = viewer.employee.get();
+    e.lines = viewer.lines;
+    staff_.insert(id);
+    if (e.sees_all) sees_all_.insert(id);
+    by_employee_[e.employee].insert(id);
+    for (std::int64_t l : e.lines) by_line_[l].insert(id);
+  }
+  // Neither: a viewer that may see nothing is offered nothing.
+  subs_.emplace(id, std::move(e));
+  return id;
 }
 
 std::uint64_t Hub::subscribe(std::weak_ptr<Subscriber> s) {
   std::lock_guard lock(mu_);
   const std::uint64_t id = next_id_++;
-  subs_.emplace(id, std::move(s));
+  Entry e;
+  e.sub = std::move(s);
+  e.everything = true;
+  everything_.insert(id);
+  subs_.emplace(id, std::move(e));
   return id;
+}
+
+void Hub::set_lines(std::uint64_t id, const std::unordered_set<std::int64_t>& lines) {
+  std::lock_guard lock(mu_);
+  auto it = subs_.find(id);
+  if (it == subs_.end() || !it->second.staff) return;
+  Entry& e = it->second;
+  for (std::int64_t l : e.lines)
+    if (!lines.contains(l)) drop(by_line_, l, id);
+  for (std::int64_t l : lines)
+    if (!e.lines.contains(l)) by_line_[l].insert(id);
+  e.lines = lines;
 }
 
 void Hub::unsubscribe(std::uint64_t id) {
   std::lock_guard lock(mu_);
-  subs_.erase(id);
+  auto it = subs_.find(id);
+  if (it == subs_.end()) return;
+  const Entry& e = it->second;
+  everything_.erase(id);
+  staff_.erase(id);
+  sees_all_.erase(id);
+  if (e.customer) drop(by_customer_, e.customer, id);
+  if (e.staff) {
+    drop(by_employee_, e.employee, id);
+    for (std::int64_t l : e.lines) drop(by_line_, l, id);
+  }
+  subs_.erase(it);
+}
+
+void Hub::drop(Index& index, std::int64_t key, std::uint64_t id) {
+  auto it = index.find(key);
+  if (it == index.end()) return;
+  it->second.erase(id);
+  if (it->second.empty()) index.erase(it);
 }
 
 std::size_t Hub::subscribers() const {
@@ -91,12 +153,31 @@ std::size_t Hub::subscribers() const {
   return subs_.size();
 }
 
-std::vector<std::shared_ptr<Subscriber>> Hub::snapshot() const {
+std::vector<std::shared_ptr<Subscriber>> Hub::route(const domain::EventRecord& r,
+                                                    bool customer_frame) const {
+  std::vector<std::uint64_t> ids;
   std::vector<std::shared_ptr<Subscriber>> out;
   std::lock_guard lock(mu_);
-  out.reserve(subs_.size());
-  for (const auto& [id, weak] : subs_)
-    if (auto s = weak.lock()) out.push_back(std::move(s));
+  auto add_all = [&ids](const auto& set) { ids.insert(ids.end(), set.begin(), set.end()); };
+  auto add_key = [&](const Index& index, std::int64_t key) {
+    if (auto it = index.find(key); it != index.end()) add_all(it->second);
+  };
+  add_all(everything_);
+  if (customer_frame) add_key(by_customer_, r.customer_id.get());
+  if (r.staff_all || changes_lines(r.type)) {
+    // Everyone on staff: a line change may add a line to a connection that has none of it yet.
+    add_all(staff_);
+  } else {
+    add_all(sees_all_);
+    if (r.line_id.is_valid()) add_key(by_line_, r.line_id.get());
+    for (EmployeeId e : r.employee_ids) add_key(by_employee_, e.get());
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  out.reserve(ids.size());
+  for (std::uint64_t id : ids)
+    if (auto it = subs_.find(id); it != subs_.end())
+      if (auto s = it->second.sub.lock()) out.push_back(std::move(s));
   return out;
 }
 

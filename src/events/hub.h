@@ -1,13 +1,17 @@
 // The in-process event bus: durable events (already committed, with a seq) and ephemeral ones
-// (typing, presence; seq 0, never stored) go to every subscribed realtime connection, which
-// keeps what its viewer may see. Who sees what is decided in one place: visible_frame().
+// (typing, presence; seq 0, never stored) go to the subscribed realtime connections, each of
+// which keeps what its viewer may see. Who sees what is decided in one place: visible_frame().
+// The hub only narrows who is asked: it indexes subscriptions by audience (admins, line, employee,
+// customer), so an event reaches the few connections that may see it instead of all of them.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -56,16 +60,38 @@ class Hub {
   // Not stored and without seq (0).
   void publish_ephemeral(domain::EventRecord event);
 
+  // A subscriber for `viewer`: it is offered the events visible_frame() may show that viewer
+  // (a superset is fine; the subscriber filters). Keep its lines current with set_lines().
+  std::uint64_t subscribe(std::weak_ptr<Subscriber> s, const Viewer& viewer);
+  // A subscriber offered every event (tests, diagnostics).
   std::uint64_t subscribe(std::weak_ptr<Subscriber> s);
+  // The subscriber's viewer now has these lines (after a line.updated / line.deleted it saw).
+  void set_lines(std::uint64_t id, const std::unordered_set<std::int64_t>& lines);
   void unsubscribe(std::uint64_t id);
   std::size_t subscribers() const;
 
  private:
-  std::vector<std::shared_ptr<Subscriber>> snapshot() const;
+  struct Entry {
+    std::weak_ptr<Subscriber> sub;
+    bool everything = false;
+    bool staff = false;
+    bool sees_all = false;
+    std::int64_t employee = 0;
+    std::int64_t customer = 0;
+    std::unordered_set<std::int64_t> lines;
+  };
+  using Index = std::unordered_map<std::int64_t, std::unordered_set<std::uint64_t>>;
+
+  // The live subscribers `record` should be offered, each once, in subscription order.
+  std::vector<std::shared_ptr<Subscriber>> route(const domain::EventRecord& record,
+                                                 bool customer_frame) const;
+  static void drop(Index& index, std::int64_t key, std::uint64_t id);
 
   mutable std::mutex mu_;
   std::uint64_t next_id_ = 1;
-  std::map<std::uint64_t, std::weak_ptr<Subscriber>> subs_;
+  std::map<std::uint64_t, Entry> subs_;
+  std::set<std::uint64_t> everything_, staff_, sees_all_;
+  Index by_line_, by_employee_, by_customer_;
 };
 
 }  // namespace omniline::events

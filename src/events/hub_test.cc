@@ -85,5 +85,103 @@ TEST(Hub, DeliversInOrderAndForgetsUnsubscribedAndExpired) {
   EXPECT_EQ(a->seqs, (std::vector<std::int64_t>{1, 2}));
 }
 
+struct Watcher : Subscriber {
+  explicit Watcher(Viewer v) : viewer(std::move(v)) {}
+  Viewer viewer;
+  std::vector<std::int64_t> offered, shown;
+  Hub* hub = nullptr;
+  std::uint64_t id = 0;
+  void on_event(const FramePtr& f) override {
+    offered.push_back(f->record.seq);
+    const auto before = viewer.lines;
+    if (visible_frame(viewer, *f)) shown.push_back(f->record.seq);
+    if (hub && viewer.lines != before) hub->set_lines(id, viewer.lines);
+  }
+};
+
+std::shared_ptr<Watcher> watch(Hub& hub, Viewer v) {
+  auto w = std::make_shared<Watcher>(std::move(v));
+  w->hub = &hub;
+  w->id = hub.subscribe(w, w->viewer);
+  return w;
+}
+
+TEST(Hub, OffersAnEventOnlyToConnectionsThatMaySeeIt) {
+  Hub hub;
+  Viewer op1, op2, admin, cust, other_cust;
+  op1.employee = EmployeeId(1);
+  op1.lines = {10};
+  op2.employee = EmployeeId(2);
+  op2.lines = {20};
+  admin.employee = EmployeeId(3);
+  admin.sees_all = true;
+  cust.customer = CustomerId(50);
+  other_cust.customer = CustomerId(51);
+  auto w1 = watch(hub, op1), w2 = watch(hub, op2), wa = watch(hub, admin);
+  auto wc = watch(hub, cust), wo = watch(hub, other_cust);
+  auto in_line_10 = record(1, "message.created", 10);
+  in_line_10.customer_id = CustomerId(50);
+  in_line_10.customer_data = R"({"m":1})";
+  auto invited = record(2, "message.created", 20, {EmployeeId(1)});
+  auto everyone = record(3, "employee.updated", 0);
+  everyone.staff_all = true;
+  hub.publish({in_line_10, invited, everyone});
+  EXPECT_EQ(w1->offered, (std::vector<std::int64_t>{1, 2, 3}));
+  EXPECT_EQ(w2->offered, (std::vector<std::int64_t>{2, 3}));
+  EXPECT_EQ(wa->offered, (std::vector<std::int64_t>{1, 2, 3}));
+  EXPECT_EQ(wc->offered, (std::vector<std::int64_t>{1}));
+  EXPECT_TRUE(wo->offered.empty());
+  // What was offered is exactly what each viewer may see.
+  EXPECT_EQ(w1->shown, w1->offered);
+  EXPECT_EQ(w2->shown, w2->offered);
+  EXPECT_EQ(wc->shown, wc->offered);
+  // A hidden message (no customer data) is not offered to the customer.
+  auto hidden = record(4, "message.created", 10);
+  hidden.customer_id = CustomerId(50);
+  hub.publish({hidden});
+  EXPECT_EQ(wc->offered, (std::vector<std::int64_t>{1}));
+}
+
+TEST(Hub, FollowsQueueChangesWithinOneBatch) {
+  Hub hub;
+  Viewer op;
+  op.employee = EmployeeId(4);
+  auto w = watch(hub, op);
+  auto added = record(1, "line.updated", 8, {EmployeeId(4)});
+  added.staff_all = true;
+  auto removed = record(3, "line.updated", 8, {EmployeeId(5)});
+  removed.staff_all = true;
+  // Added, a message in the line, removed, another message: only the first is for them.
+  hub.publish({added, record(2, "message.created", 8), removed, record(4, "message.created", 8)});
+  EXPECT_EQ(w->shown, (std::vector<std::int64_t>{1, 2, 3}));
+  EXPECT_EQ(w->offered, (std::vector<std::int64_t>{1, 2, 3}));
+  auto deleted = record(5, "line.deleted", 8);
+  deleted.staff_all = true;
+  hub.publish({record(6, "line.updated", 9, {EmployeeId(4)}), deleted, record(7, "typing", 9)});
+  EXPECT_EQ(w->offered, (std::vector<std::int64_t>{1, 2, 3, 6, 5, 7}));
+}
+
+TEST(Hub, UnsubscribedConnectionsLeaveEveryIndex) {
+  Hub hub;
+  Viewer op;
+  op.employee = EmployeeId(1);
+  op.lines = {1, 2};
+  Viewer c;
+  c.customer = CustomerId(9);
+  auto w = watch(hub, op);
+  auto wc = watch(hub, c);
+  EXPECT_EQ(hub.subscribers(), 2u);
+  hub.unsubscribe(w->id);
+  hub.unsubscribe(wc->id);
+  hub.unsubscribe(wc->id);  // twice is harmless
+  auto r = record(1, "message.created", 1, {EmployeeId(1)});
+  r.customer_id = CustomerId(9);
+  r.customer_data = "{}";
+  hub.publish({r});
+  EXPECT_TRUE(w->offered.empty());
+  EXPECT_TRUE(wc->offered.empty());
+  EXPECT_EQ(hub.subscribers(), 0u);
+}
+
 }  // namespace
 }  // namespace omniline::events
