@@ -175,7 +175,7 @@ Status emit_message_event(store::WriteTx& tx, TxEvents& ev, const domain::Dialog
 
 }  // namespace
 
-Status add_message(store::WriteTx& tx, TxEvents& ev, domain::Dialog& d, domain::Message& m) {
+Status store_message(store::WriteTx& tx, domain::Dialog& d, domain::Message& m) {
   m.dialog_id = d.id;
   m.channel_id = d.channel_id;
   auto id = tx.insert_message(m);
@@ -185,8 +185,34 @@ Status add_message(store::WriteTx& tx, TxEvents& ev, domain::Dialog& d, domain::
   // activity for employees.
   d.last_message_id = m.id;
   d.last_message_at = m.created_at;
-  if (Status st = tx.update_dialog(d); !st.ok()) return st;
+  return tx.update_dialog(d);
+}
+
+Status add_message(store::WriteTx& tx, TxEvents& ev, domain::Dialog& d, domain::Message& m) {
+  if (Status st = store_message(tx, d, m); !st.ok()) return st;
   return emit_message_event(tx, ev, d, m, "message.created");
+}
+
+Status emit_message_with_dialog(store::WriteTx& tx, TxEvents& ev, const domain::Dialog& d,
+                                const domain::Session& s, const domain::Message& m) {
+  auto e = dialog_event(tx, d, "message.created");
+  if (!e.ok()) return std::move(e).take_error();
+  auto c = tx.customer_by_id(d.customer_id);
+  if (!c.ok()) return std::move(c).take_error();
+  auto channel = tx.channel_by_id(d.channel_id);
+  const std::string name = author_name(tx, m);
+  // `m` is the dialog's last message: no need to read it back.
+  e->data = views::to_text(json::object{
+      {"message", views::message(m, name)},
+      {"dialog", views::dialog(d, s, *c, m, name, channel.ok() ? &*channel : nullptr)}});
+  json::object customer{{"dialog", views::customer_dialog(d, s)}};
+  if (customer_sees(m)) {
+    std::optional<bool> line_shows;
+    const ShownAuthor shown = shown_to_customer(tx, d, m, line_shows);
+    customer["message"] = views::customer_message(m, shown.name, shown.avatar_url);
+  }
+  e->customer_data = views::to_text(customer);
+  return ev.emit(std::move(*e));
 }
 
 Status add_system_message(store::WriteTx& tx, TxEvents& ev, domain::Dialog& d,

@@ -68,6 +68,15 @@ Result<domain::EventRecord> dialog_event(store::ReadTx& tx, const domain::Dialog
 // message.created (with the customer's view when the customer may see it).
 Status add_message(store::WriteTx& tx, TxEvents& ev, domain::Dialog& d, domain::Message& m);
 
+// Stores the message and updates the dialog's last message, emitting nothing: the caller emits
+// with emit_message_with_dialog() once the session is updated too.
+Status store_message(store::WriteTx& tx, domain::Dialog& d, domain::Message& m);
+
+// One message.created that also carries the dialog as dialog.updated would (staff and customer
+// views): what a customer's message in an open session changes, in one event instead of two.
+Status emit_message_with_dialog(store::WriteTx& tx, TxEvents& ev, const domain::Dialog& d,
+                                const domain::Session& s, const domain::Message& m);
+
 // A system message (always hidden from the customer): {"kind": kind, ...fields}, with an
 // English text for clients that do not localise.
 Status add_system_message(store::WriteTx& tx, TxEvents& ev, domain::Dialog& d,

@@ -146,10 +146,19 @@ Result<IngestResult> DialogService::ingest(const InboundMessage& in) {
     m.external_id = in.message_id;
     m.created_at = now;
     m.files = std::move(*files);
+    if (!new_session) {
+      // The hot path, a message in an ongoing conversation: one event with message and dialog.
+      if (Status a = store_message(tx, *d, m); !a.ok()) return a;
+      ++s.message_count;
+      if (Status u = tx.update_session(s); !u.ok()) return u;
+      if (Status e = emit_message_with_dialog(tx, ev, *d, s, m); !e.ok()) return e;
+      out = {d->id, m.id, customer->id, false};
+      return {};
+    }
     if (Status a = add_message(tx, ev, *d, m); !a.ok()) return a;
     ++s.message_count;
     if (Status u = tx.update_session(s); !u.ok()) return u;
-    if (new_session && !s.operator_id.is_valid()) {
+    if (!s.operator_id.is_valid()) {
       if (Status r = routing_.assign_in_order(tx, ev, s, *d); !r.ok()) return r;
     }
     if (Status e = emit_dialog(tx, ev, *d, s, created ? "dialog.created" : "dialog.updated");

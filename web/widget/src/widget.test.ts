@@ -172,6 +172,26 @@ describe('widget', () => {
     expect(localStorage.getItem('omniline.widget.5.open')).toBe('0');
   });
 
+  test('takes the dialog a message.created carries: the ended note goes when the conversation is open again', async () => {
+    const { $, root } = await mount();
+    $<HTMLButtonElement>('button.ow-toggle').click();
+    const box = $<HTMLTextAreaElement>('textarea');
+    box.value = 'Hi';
+    box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    await until(() => !!root.querySelector('.ow-me[data-message-id]'));
+    await until(() => sockets.length === 1);
+    const ws = sockets[0];
+    ws.emit({ seq: 21, type: 'dialog.updated', data: { dialog: { id: 1, status: 'closed', operator_assigned: true } } });
+    expect($('.ow-note').hidden).toBe(false);
+    const op = {
+      id: 300, dialog_id: 1, author: { kind: 'operator', name: 'Ann' }, text: 'back', reply_to: null,
+      created_at: '2026-11-25T12:01:00.000Z', edited_at: null, deleted: false,
+    };
+    ws.emit({ seq: 22, type: 'message.created', data: { message: op, dialog: { id: 1, status: 'open', operator_assigned: true } } });
+    expect($('.ow-note').hidden).toBe(true);
+    expect(root.querySelector('.ow-op[data-message-id="300"]')).not.toBeNull();
+  });
+
   test('sends through the outbox, goes live, shows operator messages as text, receipts and badge', async () => {
     const { $, root } = await mount();
     $<HTMLButtonElement>('button.ow-toggle').click();

@@ -877,6 +877,11 @@ export class Widget {
     switch (e.type) {
       case 'message.created':
       case 'message.updated':
+        // A message in an ongoing session carries the dialog too (no dialog.updated follows).
+        if (d.dialog) {
+          this.dialog = d.dialog;
+          this.renderChrome();
+        }
         if (d.message) this.addMessages([d.message]);
         break;
       case 'dialog.created':

@@ -180,7 +180,8 @@ export type RealtimeFrame =
   | { seq: number; type: 'resync_required'; data: { reason: string } }
   | { seq: number; type: 'error'; data: { code: string; message: string } }
   | { type: 'pong' }
-  | { seq: number; type: 'message.created' | 'message.updated'; data: { message: Message } }
+  // A customer's message in an ongoing session carries the dialog too (no dialog.updated follows).
+  | { seq: number; type: 'message.created' | 'message.updated'; data: { message: Message; dialog?: Dialog } }
   | { seq: number; type: 'dialog.created' | 'dialog.updated'; data: { dialog: Dialog } }
   | { seq: number; type: 'dialog.read'; data: { dialog_id: number; message_id: number; employee_id?: number; by?: string } }
   | { seq: number; type: 'line.updated' | 'line.deleted'; data: { line: Line } }

@@ -122,6 +122,19 @@ describe('Store', () => {
     expect(store.getState().unread.get(1)).toBe(3);
   });
 
+  it('takes the dialog a message.created carries (a message in an ongoing session)', async () => {
+    const { store } = setup();
+    await store.sync();
+    const { unread: _u, ...before } = dialog(1, { title: 'Before' });
+    store.apply({ seq: 3, type: 'dialog.updated', data: { dialog: before } });
+    const { unread: _v, ...after } = dialog(1, { title: 'After' }, { status: 'in_work', operator_id: 1 });
+    store.apply({ seq: 4, type: 'message.created', data: { message: message(9, { dialog_id: 1 }), dialog: after } });
+    const d = store.getState().dialogs.get(1)!;
+    expect(d.title).toBe('After');
+    expect(d.session.status).toBe('in_work');
+    expect(store.getState().threads.get(1)?.items.map((m) => m.id) ?? [9]).toContain(9);
+  });
+
   it('announces dialogs that become unanswered for me, once', async () => {
     const { store, onNewUnanswered } = setup();
     await store.sync();

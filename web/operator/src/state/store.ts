@@ -470,6 +470,7 @@ export class Store {
         const m = frame.data.message;
         const known = this.state.threads.get(m.dialog_id)?.items.some((x) => x.id === m.id);
         this.upsertMessage(m);
+        if (frame.data.dialog) this.upsertDialog(frame.data.dialog, true, false);
         if (known) return;
         // Whoever was typing has sent it.
         if (m.author.kind !== 'system') this.clearTyping(m.dialog_id);
