@@ -1,7 +1,7 @@
 // omniline_bench: a load client for a running `omniline serve` (Boost.Asio/Beast, callbacks).
 //
 //   omniline_bench --server http://127.0.0.1:PORT --admin-email E --admin-password P
-//                  --scenario ingest|density [--seconds N] [--connections N] [--rate R]
+//                  --scenario ingest|density|e2e|storm [--seconds N] [--connections N] [--rate R]
 //                  [--threads T] [--server-pid PID] [--smoke] [--json FILE] [--label NAME]
 //
 // ingest:  creates a line with an `api` channel, then N keep-alive HTTP connections POST
@@ -14,6 +14,9 @@
 // density: creates an operator, signs in once, opens N idle realtime WebSockets with that
 //          token (each waits for its `hello`), and reports the server's RSS growth per
 //          connection (VmRSS of --server-pid, before and after).
+//
+// e2e:     customer → operator screen over the website chat (see run_e2e).
+// storm:   N operator WebSockets drop at once and come back resuming (see run_storm).
 //
 // Connections are bound round-robin to the source addresses 127.0.0.1..127.0.0.8, the soft
 // RLIMIT_NOFILE is raised to the hard limit, and the process always ends by itself: --seconds is
@@ -83,7 +86,7 @@ struct Options {
 [[noreturn]] void usage(const std::string& why) {
   std::fprintf(stderr,
                "omniline_bench: %s\nusage: omniline_bench --server http://HOST:PORT "
-               "--admin-email E --admin-password P --scenario ingest|density|e2e [--seconds N<=600] "
+               "--admin-email E --admin-password P --scenario ingest|density|e2e|storm [--seconds N<=600] "
                "[--connections N] [--rate R] [--threads T] [--server-pid PID] [--smoke] "
                "[--json FILE] [--label NAME] [--lines L] [--operators O] "
                "[--operator-connections C] [--customers N] [--senders S]\n",
@@ -155,12 +158,15 @@ Options parse(int argc, char** argv) {
       usage("unknown argument " + a);
     }
   }
-  if (o.scenario != "ingest" && o.scenario != "density" && o.scenario != "e2e")
-    usage("--scenario ingest|density|e2e");
+  if (o.scenario != "ingest" && o.scenario != "density" && o.scenario != "e2e" &&
+      o.scenario != "storm")
+    usage("--scenario ingest|density|e2e|storm");
   if (o.admin_email.empty() || o.admin_password.empty()) usage("--admin-email/--admin-password");
   if (o.smoke && !seconds_given) o.seconds = 2;
   if (o.connections <= 0)
-    o.connections = o.scenario == "ingest" ? (o.smoke ? 8 : 64) : (o.smoke ? 50 : 2000);
+    o.connections = o.scenario == "ingest"  ? (o.smoke ? 8 : 64)
+                    : o.scenario == "storm" ? (o.smoke ? 50 : 18000)
+                                            : (o.smoke ? 50 : 2000);
   if (o.scenario == "e2e") {
     auto dflt = [&](int& v, int smoke, int full) {
       if (v <= 0) v = o.smoke ? smoke : full;
@@ -980,6 +986,12 @@ class E2eWs : public std::enable_shared_from_this<E2eWs> {
   }
 
   bool open() const { return open_; }
+  std::int64_t hello_seq() const { return hello_seq_; }
+  // After hello, resume from `seq`: the socket settles when `resumed` arrives, counting the
+  // replayed events before it.
+  void resume_from(std::int64_t seq) { resume_seq_ = seq; }
+  int replayed() const { return replayed_; }
+  bool resumed() const { return resumed_; }
 
  private:
   void handshake() {
@@ -1002,6 +1014,9 @@ class E2eWs : public std::enable_shared_from_this<E2eWs> {
       const std::string text = beast::buffers_to_string(self->buf_.data());
       self->buf_.clear();
       if (text.find("\"hello\"") == std::string::npos) return self->fail("not_hello");
+      if (auto at = text.find("\"last_seq\":"); at != std::string::npos)
+        self->hello_seq_ = std::strtoll(text.c_str() + at + 11, nullptr, 10);
+      if (self->resume_seq_ >= 0) return self->send_resume();
       beast::get_lowest_layer(self->ws_).expires_never();
       {
         std::lock_guard lock(self->shared_.mu);
@@ -1013,6 +1028,42 @@ class E2eWs : public std::enable_shared_from_this<E2eWs> {
       ++self->shared_.opened;
       self->read();
       self->on_settled_();
+    });
+  }
+
+  void send_resume() {
+    out_ = "{\"type\":\"resume\",\"seq\":" + std::to_string(resume_seq_) + "}";
+    ws_.async_write(asio::buffer(out_),
+                    [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+                      if (ec) return self->fail("resume_write");
+                      self->read_replay();
+                    });
+  }
+
+  // Replayed events, then `resumed`.
+  void read_replay() {
+    ws_.async_read(buf_, [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+      if (ec) return self->fail("resume_read");
+      const std::string text = beast::buffers_to_string(self->buf_.data());
+      self->buf_.clear();
+      if (text.find("\"type\":\"resumed\"") != std::string::npos) {
+        self->resumed_ = true;
+        beast::get_lowest_layer(self->ws_).expires_never();
+        {
+          std::lock_guard lock(self->shared_.mu);
+          self->shared_.open_latency.record(static_cast<std::uint64_t>(
+              std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - self->t0_)
+                  .count()));
+        }
+        self->open_ = true;
+        ++self->shared_.opened;
+        self->read();
+        self->on_settled_();
+        return;
+      }
+      if (text.find("\"resync_required\"") != std::string::npos) return self->fail("resync");
+      if (text.find("\"seq\":0,") == std::string::npos) ++self->replayed_;  // durable events
+      self->read_replay();
     });
   }
 
@@ -1080,6 +1131,11 @@ class E2eWs : public std::enable_shared_from_this<E2eWs> {
   beast::flat_buffer buf_;
   Clock::time_point t0_;
   bool open_ = false;
+  std::int64_t hello_seq_ = -1;
+  std::int64_t resume_seq_ = -1;
+  int replayed_ = 0;
+  bool resumed_ = false;
+  std::string out_;
   std::unordered_map<std::int64_t, std::int64_t> last_in_dialog_;
 };
 
@@ -1110,13 +1166,14 @@ struct Opener : std::enable_shared_from_this<Opener> {
   std::atomic<int> next{0}, settled{0};
 };
 
-// Opens `total` sockets into keep[base, base + total) (sized beforehand); waits until each is
-// open or failed, or the deadline passes. Returns how many opened.
+// Opens `total` sockets into keep[base, base + total) (sized beforehand), `window` handshakes
+// in flight; waits until each is open or failed, or the deadline passes. Returns how many
+// opened.
 int open_sockets(IoPool& pool, E2eShared& shared, int base, int total, double deadline_s,
-                 MakeSocket make, std::vector<std::shared_ptr<E2eWs>>& keep) {
+                 MakeSocket make, std::vector<std::shared_ptr<E2eWs>>& keep, int window = 64) {
   const int before = shared.opened;
   auto opener = std::make_shared<Opener>(pool, base, total, std::move(make), keep);
-  for (int k = 0; k < std::min(total, 64); ++k) opener->launch();
+  for (int k = 0; k < std::min(total, window); ++k) opener->launch();
   const auto until =
       Clock::now() + std::chrono::nanoseconds(static_cast<std::int64_t>(deadline_s * 1e9));
   while (opener->settled < total && Clock::now() < until)
@@ -1427,6 +1484,139 @@ int run_e2e(const Options& o, json::object& out) {
   return ok ? 0 : 1;
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// Scenario: storm (reconnect storm).
+//
+// One operator opens N realtime WebSockets and remembers the seq of its hello. All N drop at
+// once; while they are away the admin makes K staff-wide changes (K line.updated events); then
+// all N reconnect at once (up to 1 000 handshakes in flight) and resume from that seq. Each
+// must get exactly the K missed events and `resumed`. Figure: resumes per second from the
+// first reconnect to the last `resumed`.
+
+int run_storm(const Options& o, json::object& out) {
+  const int N = o.connections;
+  const int K = 5;
+  Rest rest(o.host, o.port);
+  const std::string admin_token = login(rest, o.admin_email, o.admin_password);
+  rest.set_token(admin_token);
+  const std::string tag = run_tag();
+  const std::string email = "bench-storm-" + tag + "@example.com";
+  const std::string password = "bench-password-" + tag;
+  json::object eb{
+      {"name", "Storm operator"}, {"email", email}, {"password", password}, {"role", "operator"}};
+  auto er = rest.call(http::verb::post, "/api/v1/employees", json::serialize(eb));
+  if (er.status != 201) throw std::runtime_error("create employee: " + er.body);
+  Rest anon(o.host, o.port);
+  const std::string token = login(anon, email, password);
+
+  IoPool pool(o.threads);
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+  for (auto& c : pool.ctx) guards.push_back(asio::make_work_guard(*c));
+  std::thread runner([&] { pool.run(); });
+  E2eShared first, second;
+  std::vector<std::shared_ptr<E2eWs>> keep(static_cast<std::size_t>(N)),
+      again(static_cast<std::size_t>(N));
+  auto make = [&](E2eShared& sh) -> MakeSocket {
+    E2eShared* shp = &sh;
+    return [&o, &token, shp](int, asio::io_context& ctx, std::function<void()> settled) {
+      return std::make_shared<E2eWs>(ctx, o, "/api/v1/realtime", token, std::nullopt, *shp,
+                                     nullptr, std::move(settled));
+    };
+  };
+  const long rss0 = rss_kb(o.server_pid);
+  const auto t_open = Clock::now();
+  const int opened = open_sockets(pool, first, 0, N, o.smoke ? 30 : 180, make(first), keep);
+  const double open_s = std::chrono::duration<double>(Clock::now() - t_open).count();
+  std::this_thread::sleep_for(std::chrono::milliseconds(o.smoke ? 300 : 1500));
+  const long rss1 = rss_kb(o.server_pid);
+  std::int64_t since = -1;
+  for (auto& c : keep)
+    if (c && c->open()) since = since < 0 ? c->hello_seq() : std::min(since, c->hello_seq());
+
+  // Everyone drops at once.
+  first.stopping = true;
+  for (std::size_t t = 0; t < pool.ctx.size(); ++t)
+    asio::post(*pool.ctx[t], [&keep, t, n = pool.ctx.size()] {
+      for (std::size_t i = t; i < keep.size(); i += n)
+        if (keep[i]) keep[i]->close();
+    });
+  // K changes every employee sees, while they are away.
+  for (int k = 0; k < K; ++k) {
+    json::object lb{{"name", "storm " + tag + " " + std::to_string(k)}};
+    auto lr = rest.call(http::verb::post, "/api/v1/lines", json::serialize(lb));
+    if (lr.status != 201) throw std::runtime_error("create line: " + lr.body);
+  }
+  // Everyone comes back at once and resumes.
+  const auto t_storm = Clock::now();
+  const int resumed = open_sockets(
+      pool, second, 0, N, o.smoke ? 30 : 180,
+      [&](int i, asio::io_context& ctx, std::function<void()> settled) {
+        auto c = make(second)(i, ctx, std::move(settled));
+        c->resume_from(since);
+        return c;
+      },
+      again, 1000);
+  const double storm_s = std::chrono::duration<double>(Clock::now() - t_storm).count();
+  second.stopping = true;
+  for (std::size_t t = 0; t < pool.ctx.size(); ++t)
+    asio::post(*pool.ctx[t], [&again, t, n = pool.ctx.size()] {
+      for (std::size_t i = t; i < again.size(); i += n)
+        if (again[i]) again[i]->close();
+    });
+  guards.clear();
+  runner.join();
+  int exact = 0, wrong = 0;
+  for (auto& c : again) {
+    if (!c || !c->resumed()) continue;
+    if (c->replayed() == K)
+      ++exact;
+    else
+      ++wrong;
+  }
+  keep.clear();
+  again.clear();
+  const double per_s = storm_s > 0 ? resumed / storm_s : 0;
+  const double kib = (rss0 > 0 && rss1 > 0 && opened > 0)
+                         ? static_cast<double>(rss1 - rss0) / opened
+                         : -1;
+  Histogram hs;
+  {
+    std::lock_guard lock(second.mu);
+    hs = second.open_latency;
+  }
+  std::printf("[%s] %d/%d WebSockets open in %.1f s; server RSS %ld -> %ld KiB (%.1f KiB each)\n",
+              o.label.c_str(), opened, N, open_s, rss0, rss1, kib);
+  std::printf("[%s] storm: %d/%d resumed in %.2f s (%.0f resumes/s), %d got exactly the %d missed "
+              "events, %d did not, %d failed; reconnect+resume p50 %.1f ms p99 %.1f ms\n",
+              o.label.c_str(), resumed, N, storm_s, per_s, exact, K, wrong,
+              static_cast<int>(second.failed), ms(hs.percentile(50)), ms(hs.percentile(99)));
+  json::object ek;
+  {
+    std::lock_guard lock(first.mu);
+    for (auto& [k, n] : first.error_kinds) ek["open_" + k] = n;
+  }
+  {
+    std::lock_guard lock(second.mu);
+    for (auto& [k, n] : second.error_kinds) ek["resume_" + k] = n;
+  }
+  out["connections"] = N;
+  out["opened"] = opened;
+  out["open_seconds"] = open_s;
+  out["server_rss_before_kib"] = rss0;
+  out["server_rss_after_kib"] = rss1;
+  out["kib_per_connection"] = kib;
+  out["missed_events"] = K;
+  out["resumed"] = resumed;
+  out["resumed_exactly"] = exact;
+  out["resumed_wrong_count"] = wrong;
+  out["storm_seconds"] = storm_s;
+  out["resumes_per_s"] = per_s;
+  out["resume_latency"] = histogram_json(hs);
+  out["error_kinds"] = std::move(ek);
+  return opened == N && resumed == N && exact == N ? 0 : 1;
+}
+
 // CPU seconds (user + system) the process has used so far; -1 when unreadable.
 double server_cpu_s(int pid) {
   if (pid <= 0) return -1;
@@ -1468,6 +1658,7 @@ int main(int argc, char** argv) {
   try {
     rc = o.scenario == "ingest"    ? run_ingest(o, out)
          : o.scenario == "density" ? run_density(o, out)
+         : o.scenario == "storm"   ? run_storm(o, out)
                                    : run_e2e(o, out);
     // Whole run, setup and verification included: a rough split of the two cores.
     const double cpu1 = server_cpu_s(o.server_pid);

@@ -7,7 +7,8 @@
 # synchronous=FULL) and a known admin, runs the scenarios one after another, prints a table,
 # writes DIR/report.json (one entry per run), stops the server and removes the data dir.
 # Full mode (`make bench`, Release build): ingest as fast as possible (64 connections, 10 s),
-# ingest paced at 10 000 msg/s (10 s), idle WebSocket density (2 000 connections), and
+# ingest paced at 10 000 msg/s (10 s), idle WebSocket density (18 000 connections), a
+# reconnect storm (18 000 sockets drop and resume at once), and
 # customer → operator screen latency (website chat in, 4 000 operator + 14 000 customer
 # WebSockets, 2 000 msg/s for 20 s).
 # --smoke (CTest `bench_smoke`): about 2 s per scenario with few connections; fails unless
@@ -88,13 +89,15 @@ if [ "$SMOKE" = 1 ]; then
   run ingest-smoke --scenario ingest --smoke --seconds 2 --connections 8
   run ingest-paced-smoke --scenario ingest --smoke --seconds 2 --connections 4 --rate 200
   run e2e-smoke --scenario e2e --smoke --seconds 2
+  run storm-smoke --scenario storm --smoke --connections 50
 else
-  run density-2k --scenario density --seconds 60 --connections 2000
+  run density-18k --scenario density --seconds 180 --connections 18000
   run ingest-max --scenario ingest --seconds 10 --connections 64
   run ingest-10k --scenario ingest --seconds 10 --connections 64 --rate 10000
   # Customer → operator screen: 4,000 operator and 14,000 customer WebSockets, 2,000 msg/s.
   run e2e-2k --scenario e2e --seconds 20 --lines 200 --operators 200 \
     --operator-connections 4000 --customers 14000 --senders 256 --rate 2000
+  run storm-18k --scenario storm --connections 18000
 fi
 
 REPORT="$OUT/report.json"
@@ -138,6 +141,17 @@ jq -r '.runs[] | select(.scenario == "e2e") |
                       "expected", "lost", "order", "ack p99", "verified" }
               { printf "%-12s %6s %6s %6s %7s %8.2f %8.2f %9.2f %8.2f %9s %5s %5s %9.2f %8s\n",
                        $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 }'
+echo
+echo "Reconnect storm (one operator's sockets drop at once, come back and resume)"
+jq -r '.runs[] | select(.scenario == "storm") |
+  [.label, .connections, .opened, .resumed, .resumed_exactly, .missed_events, .storm_seconds,
+   (.resumes_per_s|floor), .resume_latency.p50_ms, .resume_latency.p99_ms, .kib_per_connection] |
+  @tsv' "$REPORT" |
+  awk -F'\t' 'BEGIN { printf "%-12s %6s %6s %7s %7s %6s %8s %9s %9s %9s %9s\n", "run", "conns",
+                      "opened", "resumed", "exact", "missed", "seconds", "resumes/s", "p50 ms",
+                      "p99 ms", "KiB/conn" }
+              { printf "%-12s %6s %6s %7s %7s %6s %8.2f %9s %9.1f %9.1f %9.1f\n",
+                       $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 }'
 echo
 echo "report: $REPORT"
 if ! kill -0 "$SERVER_PID" 2>/dev/null; then
