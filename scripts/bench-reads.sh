@@ -2,7 +2,7 @@
 # Read-path benchmark: the dialog list, counts, history and search on a large database.
 #
 #   scripts/bench-reads.sh [--smoke] [--server-bin PATH] [--bench-bin PATH] [--out DIR]
-#                          [--dialogs N] [--messages-per-dialog M]
+#                          [--dialogs N] [--messages-per-dialog M] [--data-dir DIR]
 #
 # Makes a temporary data dir, creates an admin and an operator (`omniline user add`, before the
 # fill, so that the demo line's queue holds the operator), fills it with `omniline demo`
@@ -12,6 +12,9 @@
 # Full mode (`make bench-reads`, Release build): 1,000,000 dialogs × 20 messages (the fill takes
 # minutes), 4 connections, 5 s per query kind after a 1 s warm-up.
 # --smoke (CTest `bench_reads_smoke`): 2,000 dialogs × 12 messages, a few dozen requests per kind.
+# --data-dir DIR: use and keep DIR instead of a temporary one; the users and the fill are made
+# only when it holds no database yet (to measure several server builds on one fill; a newer
+# build migrates the database, so measure the older build first).
 # Exit status 0 only when the fill worked and every request answered well.
 set -euo pipefail
 
@@ -22,6 +25,7 @@ BENCH_BIN="$ROOT/build/release/omniline_read_bench"
 OUT="$ROOT/build/bench"
 DIALOGS=
 MESSAGES=
+KEEP_DATA=
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) SMOKE=1 ;;
@@ -30,6 +34,7 @@ while [ $# -gt 0 ]; do
     --out) OUT=$2; shift ;;
     --dialogs) DIALOGS=$2; shift ;;
     --messages-per-dialog) MESSAGES=$2; shift ;;
+    --data-dir) KEEP_DATA=$2; shift ;;
     *) echo "bench-reads.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -49,7 +54,12 @@ done
 command -v jq >/dev/null || { echo "bench-reads.sh: jq is needed for the report" >&2; exit 2; }
 
 mkdir -p "$OUT"
-DATA=$(mktemp -d "${TMPDIR:-/tmp}/omniline-reads.XXXXXX")
+if [ -n "$KEEP_DATA" ]; then
+  mkdir -p "$KEEP_DATA"
+  DATA=$(cd "$KEEP_DATA" && pwd)
+else
+  DATA=$(mktemp -d "${TMPDIR:-/tmp}/omniline-reads.XXXXXX")
+fi
 LOG="$OUT/server-reads.log"
 RUN="$OUT/run-reads.json"
 ADMIN_EMAIL=bench-admin@example.com
@@ -66,20 +76,25 @@ cleanup() {
     kill -KILL "$SERVER_PID" 2>/dev/null || true
     wait "$SERVER_PID" 2>/dev/null || true
   fi
-  rm -rf "$DATA"
+  [ -n "$KEEP_DATA" ] || rm -rf "$DATA"
 }
 trap cleanup EXIT
 
-"$SERVER_BIN" user add --data-dir "$DATA" --email "$ADMIN_EMAIL" --name "Bench Admin" \
-  --role admin --password "$ADMIN_PASSWORD" >/dev/null
-"$SERVER_BIN" user add --data-dir "$DATA" --email "$OPERATOR_EMAIL" --name "Bench Operator" \
-  --role operator --password "$OPERATOR_PASSWORD" >/dev/null
+FILL_S=null
+if [ -e "$DATA/omniline.db" ]; then
+  echo "== fill: reusing $DATA"
+else
+  "$SERVER_BIN" user add --data-dir "$DATA" --email "$ADMIN_EMAIL" --name "Bench Admin" \
+    --role admin --password "$ADMIN_PASSWORD" >/dev/null
+  "$SERVER_BIN" user add --data-dir "$DATA" --email "$OPERATOR_EMAIL" --name "Bench Operator" \
+    --role operator --password "$OPERATOR_PASSWORD" >/dev/null
 
-echo "== fill: omniline demo --dialogs $DIALOGS --messages-per-dialog $MESSAGES"
-T0=$(date +%s.%N)
-"$SERVER_BIN" demo --data-dir "$DATA" --dialogs "$DIALOGS" --messages-per-dialog "$MESSAGES"
-T1=$(date +%s.%N)
-FILL_S=$(awk -v a="$T0" -v b="$T1" 'BEGIN { printf "%.1f", b - a }')
+  echo "== fill: omniline demo --dialogs $DIALOGS --messages-per-dialog $MESSAGES"
+  T0=$(date +%s.%N)
+  "$SERVER_BIN" demo --data-dir "$DATA" --dialogs "$DIALOGS" --messages-per-dialog "$MESSAGES"
+  T1=$(date +%s.%N)
+  FILL_S=$(awk -v a="$T0" -v b="$T1" 'BEGIN { printf "%.1f", b - a }')
+fi
 DB_BYTES=$(du -cb "$DATA"/omniline.db* | tail -1 | cut -f1)
 echo "fill: $FILL_S s, database $((DB_BYTES / 1048576)) MiB"
 
@@ -87,7 +102,7 @@ OMNILINE_ACCESS_LOG=false OMNILINE_WEB_DIR= \
   "$SERVER_BIN" serve --listen 127.0.0.1:0 --data-dir "$DATA" >"$LOG" 2>&1 &
 SERVER_PID=$!
 PORT=
-for _ in $(seq 1 600); do
+for _ in $(seq 1 3000); do  # a first start on a big database may migrate for a while
   PORT=$(sed -n 's#.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*#\1#p' "$LOG" | head -1)
   [ -n "$PORT" ] && break
   kill -0 "$SERVER_PID" 2>/dev/null || { cat "$LOG" >&2; echo "bench-reads.sh: server did not start" >&2; exit 1; }

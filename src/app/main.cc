@@ -2,6 +2,8 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <malloc.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <filesystem>
@@ -379,6 +381,12 @@ CLI::Option* setting(CLI::App* cmd, const std::string& flag, T& var, const std::
 }  // namespace
 
 int main(int argc, char** argv) {
+  // SQLite opens a small temporary b-tree, with its own page cache, for some statements (e.g. an
+  // `IN (…)` list in a partial index's condition, evaluated on every write to `sessions`). Its
+  // free() let glibc hand the top of the thread's heap back to the kernel each time (madvise +
+  // a TLB shootdown on every core): 3/4 of the CPU of `omniline demo`. Keep up to 16 MiB free
+  // at the top of each heap instead (see docs/PERFORMANCE.md, read paths).
+  mallopt(M_TRIM_THRESHOLD, 16 << 20);
   CLI::App app{"Omniline: a self-hosted omnichannel contact center"};
   app.set_config("--config", "", "read options from a TOML/INI file")->envname("OMNILINE_CONFIG");
   app.require_subcommand(1);

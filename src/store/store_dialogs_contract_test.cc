@@ -1043,6 +1043,57 @@ TYPED_TEST(StoreDialogsTest, DialogListFiltersByLineAndText) {
   EXPECT_TRUE(this->view(V::kAll, w.admin, true, w.a, "jane").empty());
 }
 
+// The search is a case-insensitive substring of the title or the customer's name, whatever
+// the index behind it: it follows renames, folds Cyrillic, and takes short texts and quotes.
+TYPED_TEST(StoreDialogsTest, DialogSearchFollowsRenamesAndFoldsCase) {
+  EmployeeId op = this->employee("op");
+  LineId line = this->line({op});
+  ChannelId ch = this->channel(line);
+  Made olga = this->dialog(line, ch, 300, SessionStatus::kNew, {}, "", "Ольга Иванова");
+  Made quote = this->dialog(line, ch, 200, SessionStatus::kNew, {}, "say \"hi\" now", "Bo");
+  Made ann = this->dialog(line, ch, 100, SessionStatus::kNew, {}, "", "Ann Smith");
+  using V = DialogView;
+  auto search = [&](const std::string& text) { return this->view(V::kAll, op, true, {}, text); };
+  EXPECT_EQ(search("ИВАНОВ"), std::vector<std::int64_t>{olga.dialog.get()});
+  EXPECT_EQ(search("га и"), std::vector<std::int64_t>{olga.dialog.get()});
+  EXPECT_EQ(search("\"hi\""), std::vector<std::int64_t>{quote.dialog.get()});
+  EXPECT_EQ(search("Bo"), std::vector<std::int64_t>{quote.dialog.get()});  // under 3 characters
+  EXPECT_EQ(search("n S"), std::vector<std::int64_t>{ann.dialog.get()});
+  EXPECT_TRUE(search("nobody").empty());
+
+  // The customer renamed, the dialog retitled: the search sees the new texts only.
+  ASSERT_TRUE(this->wst([&](WriteTx& tx) -> Status {
+                    auto c = tx.customer_by_id(ann.customer);
+                    if (!c.ok()) return c.error();
+                    c->name = "Zoë Müller";
+                    if (Status u = tx.update_customer(*c); !u.ok()) return u;
+                    auto d = tx.dialog_by_id(olga.dialog);
+                    if (!d.ok()) return d.error();
+                    d->title = "Refund Request";
+                    return tx.update_dialog(*d);
+                  })
+                  .ok());
+  EXPECT_TRUE(search("smith").empty());
+  EXPECT_EQ(search("ZOË MÜ"), std::vector<std::int64_t>{ann.dialog.get()});
+  EXPECT_EQ(search("refund req"), std::vector<std::int64_t>{olga.dialog.get()});
+  EXPECT_EQ(search("иванова"), std::vector<std::int64_t>{olga.dialog.get()});  // the name stays
+
+  // Views follow the latest session: answering moves the dialog from unanswered to mine.
+  EXPECT_EQ(this->view(V::kUnanswered, op, false, {}, "zoë").size(), 1u);
+  ASSERT_TRUE(this->wst([&](WriteTx& tx) -> Status {
+                    auto s = tx.session_by_id(ann.session);
+                    if (!s.ok()) return s.error();
+                    s->status = SessionStatus::kInWork;
+                    s->operator_id = op;
+                    return tx.update_session(*s);
+                  })
+                  .ok());
+  EXPECT_TRUE(this->view(V::kUnanswered, op, false, {}, "zoë").empty());
+  EXPECT_EQ(this->view(V::kMine, op, false, {}, "zoë"),
+            std::vector<std::int64_t>{ann.dialog.get()});
+  EXPECT_EQ(this->view(V::kMine, op, false), std::vector<std::int64_t>{ann.dialog.get()});
+}
+
 TYPED_TEST(StoreDialogsTest, DialogRowCarriesSessionCustomerAndNewestMessage) {
   EmployeeId op = this->employee("op");
   LineId line = this->line({op});

@@ -288,6 +288,68 @@ CREATE TABLE telegram_bots (
   update_offset INTEGER NOT NULL DEFAULT 0
 );
 )sql"},
+    // The read paths at a million dialogs (docs/PERFORMANCE.md, read paths).
+    // 1. Each dialog carries its latest session's status and operator (`session_status`, '' when
+    //    it has none; `session_operator`), kept by triggers, so the list's views and the counts
+    //    filter on dialogs alone: the unanswered view walks dialogs_unanswered and "mine" walks
+    //    dialogs_open, newest first, and their counts read only those (covering) indexes.
+    // 2. `dialog_search`: an FTS5 trigram index of the dialog's title and its customer's name,
+    //    both folded by omni_lower (so case_sensitive 1: a phrase match is exactly a substring
+    //    match of the folded texts), kept by triggers. The search finds its candidates here
+    //    instead of folding every dialog's texts. Triggers call omni_lower, so these tables are
+    //    written only through omniline (every connection registers it).
+    Migration{8, R"sql(
+ALTER TABLE dialogs ADD COLUMN session_status TEXT NOT NULL DEFAULT '';
+ALTER TABLE dialogs ADD COLUMN session_operator INTEGER NOT NULL DEFAULT 0;
+UPDATE dialogs SET (session_status, session_operator) =
+  (SELECT s.status, s.operator_id FROM sessions s WHERE s.id = dialogs.session_id)
+  WHERE session_id IN (SELECT id FROM sessions);
+CREATE TRIGGER dialogs_session_insert AFTER INSERT ON dialogs BEGIN
+  UPDATE dialogs SET
+    session_status = coalesce((SELECT status FROM sessions WHERE id = NEW.session_id), ''),
+    session_operator = coalesce((SELECT operator_id FROM sessions WHERE id = NEW.session_id), 0)
+    WHERE id = NEW.id;
+END;
+CREATE TRIGGER dialogs_session_update AFTER UPDATE OF session_id ON dialogs BEGIN
+  UPDATE dialogs SET
+    session_status = coalesce((SELECT status FROM sessions WHERE id = NEW.session_id), ''),
+    session_operator = coalesce((SELECT operator_id FROM sessions WHERE id = NEW.session_id), 0)
+    WHERE id = NEW.id;
+END;
+CREATE TRIGGER sessions_state_update AFTER UPDATE OF status, operator_id ON sessions BEGIN
+  UPDATE dialogs SET session_status = NEW.status, session_operator = NEW.operator_id
+    WHERE id = NEW.dialog_id AND session_id = NEW.id;
+END;
+CREATE INDEX dialogs_unanswered
+  ON dialogs (last_message_at DESC, id DESC, session_operator, line_id)
+  WHERE session_status IN ('new', 'skipped');
+CREATE INDEX dialogs_open
+  ON dialogs (session_operator, last_message_at DESC, id DESC, session_status)
+  WHERE session_status NOT IN ('closed', 'spam', 'silently_closed');
+
+CREATE VIRTUAL TABLE dialog_search USING fts5(title, name, tokenize = 'trigram case_sensitive 1');
+INSERT INTO dialog_search (rowid, title, name)
+  SELECT d.id, omni_lower(d.title), omni_lower(c.name)
+  FROM dialogs d JOIN customers c ON c.id = d.customer_id;
+CREATE TRIGGER dialogs_search_insert AFTER INSERT ON dialogs BEGIN
+  INSERT INTO dialog_search (rowid, title, name) VALUES (NEW.id, omni_lower(NEW.title),
+    (SELECT omni_lower(name) FROM customers WHERE id = NEW.customer_id));
+END;
+CREATE TRIGGER dialogs_search_update AFTER UPDATE OF title, customer_id ON dialogs
+  WHEN OLD.title IS NOT NEW.title OR OLD.customer_id IS NOT NEW.customer_id BEGIN
+  UPDATE dialog_search SET title = omni_lower(NEW.title),
+    name = (SELECT omni_lower(name) FROM customers WHERE id = NEW.customer_id)
+    WHERE rowid = NEW.id;
+END;
+CREATE TRIGGER dialogs_search_delete AFTER DELETE ON dialogs BEGIN
+  DELETE FROM dialog_search WHERE rowid = OLD.id;
+END;
+CREATE TRIGGER customers_search_update AFTER UPDATE OF name ON customers
+  WHEN OLD.name IS NOT NEW.name BEGIN
+  UPDATE dialog_search SET name = omni_lower(NEW.name)
+    WHERE rowid IN (SELECT id FROM dialogs WHERE customer_id = NEW.id);
+END;
+)sql"},
 };
 
 Error too_new(int version) {

@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "domain/text.h"
 #include "store/sqlite/reads.h"
 #include "store/sqlite/rows.h"
 #include "store/sqlite/sqlite_tx.h"
@@ -15,11 +16,25 @@ const auto dialog_fn = [](const Statement& s) { return dialog_row(s); };
 
 // --- the dialog list ---
 //
-// One constant statement per (view, line filter or not), for the list and for the count, so that
-// each can use its index (dialogs_activity, or dialogs_line with a line) to walk dialogs newest
-// first. Parameters: ?1 viewer, ?2 viewer sees all (0/1), ?3 line, ?4 search text ("" = none),
-// ?5/?6 cursor (last_message_at, id), ?7 limit + 1. d: the dialog, s: its latest session (NULL
-// columns when it has none), c: its customer, m: its newest message.
+// One constant statement per (view, line filter or not, search plan), for the list and for the
+// count. The views filter on the dialog's own copy of its latest session's status and operator
+// (`session_status`, `session_operator`, kept by triggers; migration 8). So each view walks an
+// index newest first and joins only the rows it returns: "all" dialogs_activity (or dialogs_line
+// with a line), "unanswered" the partial index dialogs_unanswered, "mine" dialogs_open from the
+// viewer's entries; and the counts read those partial indexes alone (they cover the filters).
+// Parameters: ?1 viewer, ?2 viewer sees all (0/1), ?3 line, ?4 search text, ?5/?6 cursor
+// (last_message_at, id), ?7 limit + 1, ?8 the search as an FTS5 phrase. d: the dialog, s: its
+// latest session (NULL columns when it has none), c: its customer, m: its newest message.
+//
+// The search (a case-insensitive substring of the title or the customer's name) has two plans:
+// - kFtsDriven, when the text has at least 3 characters and dialog_search holds at most
+//   kFtsDrivenMax candidates for it: the candidates are looked up, filtered and sorted, so a rare
+//   text costs next to nothing however deep its matches are. It re-checks the substring with
+//   omni_lower, so it answers exactly what kScan would.
+// - kScan otherwise (a shorter text, which the trigram index cannot look up, or a frequent one):
+//   omni_lower over each dialog the walk meets; with many matches, the page fills early.
+// (A walk that keeps the rows in the candidate set was slower: building a set of ~40 000
+// candidates cost more than folding the few thousand rows a frequent text needs.)
 
 // clang-format off
 // The non-deleted lines whose queue holds the viewer.
@@ -31,51 +46,74 @@ const auto dialog_fn = [](const Statement& s) { return dialog_row(s); };
   " OR EXISTS (SELECT 1 FROM dialog_members vm"                                    \
   " WHERE vm.dialog_id = d.id AND vm.employee_id = ?1))"
 #define OMNILINE_VIEW_UNANSWERED                                                   \
-  "(s.status IN " OMNILINE_UNANSWERED_STATUSES                                     \
-  " AND (?2 = 1 OR s.operator_id = ?1"                                             \
-  " OR (s.operator_id = 0 AND d.line_id IN " OMNILINE_VIEWER_LINES ")))"
+  "(d.session_status IN " OMNILINE_UNANSWERED_STATUSES                             \
+  " AND (?2 = 1 OR d.session_operator = ?1"                                        \
+  " OR (d.session_operator = 0 AND d.line_id IN " OMNILINE_VIEWER_LINES ")))"
 #define OMNILINE_VIEW_MINE                                                         \
-  "(s.operator_id = ?1"                                                            \
-  " AND s.status NOT IN " OMNILINE_CLOSED_STATUSES                                 \
-  " AND s.status NOT IN " OMNILINE_UNANSWERED_STATUSES ")"
+  "(d.session_operator = ?1"                                                       \
+  " AND d.session_status NOT IN " OMNILINE_CLOSED_STATUSES                         \
+  " AND d.session_status NOT IN " OMNILINE_UNANSWERED_STATUSES ")"
 #define OMNILINE_ANY_LINE ""
 #define OMNILINE_ONE_LINE " AND d.line_id = ?3"
-#define OMNILINE_SEARCH                                                            \
-  " AND (?4 = '' OR instr(omni_lower(d.title), omni_lower(?4)) > 0"                          \
+#define OMNILINE_MATCH_TEXT                                                        \
+  "(instr(omni_lower(d.title), omni_lower(?4)) > 0"                                \
   " OR instr(omni_lower(c.name), omni_lower(?4)) > 0)"
-#define OMNILINE_DIALOG_FROM                                                       \
-  " FROM dialogs d JOIN customers c ON c.id = d.customer_id"                       \
-  " LEFT JOIN sessions s ON s.id = d.session_id"
+#define OMNILINE_FTS_CANDIDATES                                                    \
+  " IN (SELECT rowid FROM dialog_search WHERE dialog_search MATCH ?8)"
+#define OMNILINE_NO_SEARCH ""
+#define OMNILINE_SEARCH_SCAN " AND " OMNILINE_MATCH_TEXT
+#define OMNILINE_SEARCH_FTS_DRIVEN " AND d.id" OMNILINE_FTS_CANDIDATES " AND " OMNILINE_MATCH_TEXT
 #define OMNILINE_LIST_COLUMNS                                                      \
   OMNILINE_DIALOG_COLUMNS_OF("d.") ", " OMNILINE_SESSION_COLUMNS_OF("s.") ", "     \
   OMNILINE_CUSTOMER_COLUMNS_OF("c.") ", " OMNILINE_MESSAGE_COLUMNS_OF("m.")
-#define OMNILINE_LIST_SQL(view, line)                                              \
-  "SELECT " OMNILINE_LIST_COLUMNS OMNILINE_DIALOG_FROM                             \
+// The page is chosen first (dialogs, and customers only to search), then only its rows are
+// joined to their session, customer and newest message.
+#define OMNILINE_LIST_SQL(from, view, line, search)                                \
+  "SELECT " OMNILINE_LIST_COLUMNS                                                  \
+  " FROM (SELECT d.* FROM " from " WHERE " view line search                        \
+  " AND (d.last_message_at, d.id) < (?5, ?6)"                                      \
+  " ORDER BY d.last_message_at DESC, d.id DESC LIMIT ?7) d"                        \
+  " JOIN customers c ON c.id = d.customer_id"                                      \
+  " LEFT JOIN sessions s ON s.id = d.session_id"                                   \
   " LEFT JOIN messages m"                                                          \
   " ON m.id = (SELECT max(id) FROM messages WHERE dialog_id = d.id)"               \
-  " WHERE " view line OMNILINE_SEARCH                                              \
-  " AND (d.last_message_at, d.id) < (?5, ?6)"                                      \
-  " ORDER BY d.last_message_at DESC, d.id DESC LIMIT ?7"
-#define OMNILINE_COUNT_SQL(view, line)                                             \
-  "SELECT count(*)" OMNILINE_DIALOG_FROM " WHERE " view line OMNILINE_SEARCH
+  " ORDER BY d.last_message_at DESC, d.id DESC"
+#define OMNILINE_DIALOGS "dialogs d"
+#define OMNILINE_DIALOGS_CUSTOMERS "dialogs d JOIN customers c ON c.id = d.customer_id"
+#define OMNILINE_LIST_SQL_ALL(view, line)                                                   \
+  {OMNILINE_LIST_SQL(OMNILINE_DIALOGS, view, line, OMNILINE_NO_SEARCH),                     \
+   OMNILINE_LIST_SQL(OMNILINE_DIALOGS_CUSTOMERS, view, line, OMNILINE_SEARCH_SCAN),         \
+   OMNILINE_LIST_SQL(OMNILINE_DIALOGS_CUSTOMERS, view, line, OMNILINE_SEARCH_FTS_DRIVEN)}
+// Counts join the customer only to search (the FTS candidates drive the search counts).
+#define OMNILINE_COUNT_SQL_ALL(view, line)                                         \
+  {"SELECT count(*) FROM dialogs d WHERE " view line,                              \
+   "SELECT count(*) FROM dialogs d JOIN customers c ON c.id = d.customer_id"       \
+   " WHERE " view line OMNILINE_SEARCH_SCAN,                                       \
+   "SELECT count(*) FROM dialogs d JOIN customers c ON c.id = d.customer_id"       \
+   " WHERE " view line OMNILINE_SEARCH_FTS_DRIVEN}
 // clang-format on
 
-// Indexed by DialogView, then by "filtered by line".
-constexpr const char* kListSql[3][2] = {
-    {OMNILINE_LIST_SQL(OMNILINE_VIEW_UNANSWERED, OMNILINE_ANY_LINE),
-     OMNILINE_LIST_SQL(OMNILINE_VIEW_UNANSWERED, OMNILINE_ONE_LINE)},
-    {OMNILINE_LIST_SQL(OMNILINE_VIEW_MINE, OMNILINE_ANY_LINE),
-     OMNILINE_LIST_SQL(OMNILINE_VIEW_MINE, OMNILINE_ONE_LINE)},
-    {OMNILINE_LIST_SQL(OMNILINE_VIEW_ALL, OMNILINE_ANY_LINE),
-     OMNILINE_LIST_SQL(OMNILINE_VIEW_ALL, OMNILINE_ONE_LINE)},
+enum SearchPlan { kNoSearch = 0, kScan = 1, kFtsDriven = 2 };
+
+// At most this many candidates: look them up rather than walk the list (see above).
+constexpr std::int64_t kFtsDrivenMax = 5000;
+
+// Indexed by DialogView, then by "filtered by line", then by SearchPlan.
+constexpr const char* kListSql[3][2][3] = {
+    {OMNILINE_LIST_SQL_ALL(OMNILINE_VIEW_UNANSWERED, OMNILINE_ANY_LINE),
+     OMNILINE_LIST_SQL_ALL(OMNILINE_VIEW_UNANSWERED, OMNILINE_ONE_LINE)},
+    {OMNILINE_LIST_SQL_ALL(OMNILINE_VIEW_MINE, OMNILINE_ANY_LINE),
+     OMNILINE_LIST_SQL_ALL(OMNILINE_VIEW_MINE, OMNILINE_ONE_LINE)},
+    {OMNILINE_LIST_SQL_ALL(OMNILINE_VIEW_ALL, OMNILINE_ANY_LINE),
+     OMNILINE_LIST_SQL_ALL(OMNILINE_VIEW_ALL, OMNILINE_ONE_LINE)},
 };
-constexpr const char* kCountSql[3][2] = {
-    {OMNILINE_COUNT_SQL(OMNILINE_VIEW_UNANSWERED, OMNILINE_ANY_LINE),
-     OMNILINE_COUNT_SQL(OMNILINE_VIEW_UNANSWERED, OMNILINE_ONE_LINE)},
-    {OMNILINE_COUNT_SQL(OMNILINE_VIEW_MINE, OMNILINE_ANY_LINE),
-     OMNILINE_COUNT_SQL(OMNILINE_VIEW_MINE, OMNILINE_ONE_LINE)},
-    {OMNILINE_COUNT_SQL(OMNILINE_VIEW_ALL, OMNILINE_ANY_LINE),
-     OMNILINE_COUNT_SQL(OMNILINE_VIEW_ALL, OMNILINE_ONE_LINE)},
+constexpr const char* kCountSql[3][2][3] = {
+    {OMNILINE_COUNT_SQL_ALL(OMNILINE_VIEW_UNANSWERED, OMNILINE_ANY_LINE),
+     OMNILINE_COUNT_SQL_ALL(OMNILINE_VIEW_UNANSWERED, OMNILINE_ONE_LINE)},
+    {OMNILINE_COUNT_SQL_ALL(OMNILINE_VIEW_MINE, OMNILINE_ANY_LINE),
+     OMNILINE_COUNT_SQL_ALL(OMNILINE_VIEW_MINE, OMNILINE_ONE_LINE)},
+    {OMNILINE_COUNT_SQL_ALL(OMNILINE_VIEW_ALL, OMNILINE_ANY_LINE),
+     OMNILINE_COUNT_SQL_ALL(OMNILINE_VIEW_ALL, OMNILINE_ONE_LINE)},
 };
 
 #undef OMNILINE_VIEWER_LINES
@@ -84,14 +122,54 @@ constexpr const char* kCountSql[3][2] = {
 #undef OMNILINE_VIEW_MINE
 #undef OMNILINE_ANY_LINE
 #undef OMNILINE_ONE_LINE
-#undef OMNILINE_SEARCH
-#undef OMNILINE_DIALOG_FROM
+#undef OMNILINE_MATCH_TEXT
+#undef OMNILINE_FTS_CANDIDATES
+#undef OMNILINE_NO_SEARCH
+#undef OMNILINE_SEARCH_SCAN
+#undef OMNILINE_SEARCH_FTS_DRIVEN
 #undef OMNILINE_LIST_COLUMNS
 #undef OMNILINE_LIST_SQL
-#undef OMNILINE_COUNT_SQL
+#undef OMNILINE_LIST_SQL_ALL
+#undef OMNILINE_DIALOGS
+#undef OMNILINE_DIALOGS_CUSTOMERS
+#undef OMNILINE_COUNT_SQL_ALL
 
-Result<Statement> prepare_query(Connection& conn, const char* const (&sql)[3][2],
-                                const DialogQuery& q) {
+// The search text as an FTS5 phrase of its folded form ("" inside doubled), and whether the
+// trigram index can look it up (at least 3 characters).
+struct FtsPhrase {
+  std::string phrase;
+  bool usable = false;
+};
+
+FtsPhrase fts_phrase(std::string_view q) {
+  const std::string folded = domain::text::fold_case(q);
+  std::size_t chars = 0;
+  for (unsigned char ch : folded)
+    if ((ch & 0xC0) != 0x80) ++chars;  // UTF-8 lead bytes
+  FtsPhrase f;
+  f.usable = chars >= 3;
+  f.phrase.reserve(folded.size() + 2);
+  f.phrase += '"';
+  for (char ch : folded) {
+    if (ch == '"') f.phrase += '"';
+    f.phrase += ch;
+  }
+  f.phrase += '"';
+  return f;
+}
+
+// How many dialogs the phrase finds in dialog_search, counting no further than `cap`.
+Result<std::int64_t> fts_candidates(Connection& conn, const std::string& phrase, std::int64_t cap) {
+  auto st = conn.prepare(
+      "SELECT count(*) FROM (SELECT 1 FROM dialog_search WHERE dialog_search MATCH ?1 LIMIT ?2)");
+  if (!st.ok()) return std::move(st).take_error();
+  st->bind_text(1, phrase).bind(2, cap);
+  return scalar(*st);
+}
+
+// Picks the statement for the query (and, for a list, the search plan by the candidates).
+Result<Statement> prepare_query(Connection& conn, const char* const (&sql)[3][2][3],
+                                const DialogQuery& q, bool list) {
   int view = 0;
   switch (q.view) {
     case DialogView::kUnanswered:
@@ -104,9 +182,26 @@ Result<Statement> prepare_query(Connection& conn, const char* const (&sql)[3][2]
       view = 2;
       break;
   }
-  auto st = conn.prepare(sql[view][q.line_id ? 1 : 0]);
+  SearchPlan plan = kNoSearch;
+  FtsPhrase fts;
+  if (!q.q.empty()) {
+    fts = fts_phrase(q.q);
+    plan = kScan;
+    if (fts.usable) {
+      plan = kFtsDriven;
+      if (list) {
+        auto n = fts_candidates(conn, fts.phrase, kFtsDrivenMax + 1);
+        if (!n.ok()) return std::move(n).take_error();
+        if (*n > kFtsDrivenMax) plan = kScan;
+      }
+    }
+  }
+  auto st = conn.prepare(sql[view][q.line_id ? 1 : 0][plan]);
   if (!st.ok()) return st;
-  st->bind(1, q.viewer.get()).bind(2, flag(q.viewer_sees_all)).bind_text(4, q.q);
+  st->bind(1, q.viewer.get());
+  if (q.view != DialogView::kMine) st->bind(2, flag(q.viewer_sees_all));  // "mine" has no ?2
+  if (plan != kNoSearch) st->bind_text(4, q.q);
+  if (plan == kFtsDriven) st->bind_text(8, fts.phrase);
   if (q.line_id) st->bind(3, q.line_id->get());
   return st;
 }
@@ -198,7 +293,7 @@ Result<domain::Dialog> dialog_by_key(Connection& conn, ChannelId channel, Custom
 Result<Page<DialogRow>> list_dialogs(Connection& conn, const DialogQuery& q) {
   auto limit = checked_limit(q.limit, kMaxPageLimit);
   if (!limit.ok()) return std::move(limit).take_error();
-  auto st = prepare_query(conn, kListSql, q);
+  auto st = prepare_query(conn, kListSql, q, true);
   if (!st.ok()) return std::move(st).take_error();
   // No cursor: a bound above every row, so the one statement serves both cases.
   constexpr std::int64_t kTop = std::numeric_limits<std::int64_t>::max();
@@ -210,7 +305,13 @@ Result<Page<DialogRow>> list_dialogs(Connection& conn, const DialogQuery& q) {
 }
 
 Result<std::int64_t> count_dialogs(Connection& conn, const DialogQuery& q) {
-  auto st = prepare_query(conn, kCountSql, q);
+  // Everything, for a viewer who sees all: SQLite counts the rows of an index without reading it.
+  if (q.view == DialogView::kAll && q.viewer_sees_all && !q.line_id && q.q.empty()) {
+    auto all = conn.prepare("SELECT count(*) FROM dialogs");
+    if (!all.ok()) return std::move(all).take_error();
+    return scalar(*all);
+  }
+  auto st = prepare_query(conn, kCountSql, q, false);
   if (!st.ok()) return std::move(st).take_error();
   return scalar(*st);
 }
