@@ -62,7 +62,7 @@ bench-store: deps
 # driven by the load client bench/load_client.cc; prints a table, writes build/bench/report.json.
 bench: deps
 	cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS=
-	cmake --build build/release -j $(JOBS) --target omniline omniline_bench
+	cmake --build build/release -j $(JOBS) --target omniline omniline_bench omniline_read_bench
 	bash scripts/bench.sh --out build/bench
 
 # Read-path benchmark (scripts/bench-reads.sh): `omniline demo` fills a temporary data dir with
