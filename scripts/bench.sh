@@ -94,12 +94,15 @@ if [ "$SMOKE" = 1 ]; then
   run storm-smoke --scenario storm --smoke --connections 50
 else
   run density-18k --scenario density --seconds 180 --connections 18000
+  # The storm before the e2e run: when e2e's 4,000 operator sockets close, routing hands their
+  # 14,000 dialogs back to the queue (tens of thousands of events), and a storm resuming in
+  # that churn measures the churn (sockets missing more than 10,000 events must resync).
+  run storm-18k --scenario storm --connections 18000
   run ingest-max --scenario ingest --seconds 10 --connections 64
   run ingest-10k --scenario ingest --seconds 10 --connections 64 --rate 10000
   # Customer → operator screen: 4,000 operator and 14,000 customer WebSockets, 2,000 msg/s.
   run e2e-2k --scenario e2e --seconds 20 --lines 200 --operators 200 \
     --operator-connections 4000 --customers 14000 --senders 256 --rate 2000
-  run storm-18k --scenario storm --connections 18000
 fi
 
 REPORT="$OUT/report.json"

@@ -79,7 +79,14 @@ void RealtimeConnection::resume(std::int64_t after) {
     pending_.clear();
     overflow_ = false;
   }
-  // Read what was committed after `after`; anything published meanwhile waits in pending_.
+  // What was committed after `after`: from the hub's recent window when it holds all of it,
+  // else from the store. Anything published meanwhile waits in pending_.
+  std::vector<events::FramePtr> recent;
+  if (recent_ != nullptr && recent_->recent_after(after, max_replay_, recent)) {
+    std::lock_guard lock(mu_);
+    finish_resume_locked(after, recent, false);
+    return;
+  }
   std::vector<domain::EventRecord> replay;
   bool too_old = false;
   Status st = store_.read([&](store::ReadTx& tx) -> Status {
@@ -97,18 +104,24 @@ void RealtimeConnection::resume(std::int64_t after) {
     replay = std::move(*events);
     return {};
   });
+  std::vector<events::FramePtr> frames;
+  frames.reserve(replay.size());
+  for (auto& rec : replay)
+    if (rec.seq > after) frames.push_back(events::make_frame(std::move(rec)));
   std::lock_guard lock(mu_);
+  finish_resume_locked(after, frames, !st.ok() || too_old);
+}
+
+void RealtimeConnection::finish_resume_locked(std::int64_t after,
+                                              const std::vector<events::FramePtr>& replay,
+                                              bool failed) {
   replaying_ = false;
-  if (!st.ok() || too_old || overflow_) {
+  if (failed || overflow_) {
     pending_.clear();
     reply("resync_required", R"({"reason":"the missed events are no longer available; reload"})");
     return;
   }
-  for (auto& rec : replay) {
-    if (rec.seq <= after) continue;
-    auto frame = events::make_frame(std::move(rec));
-    deliver_locked(*frame);
-  }
+  for (const auto& frame : replay) deliver_locked(*frame);
   for (const auto& frame : pending_) deliver_locked(*frame);
   pending_.clear();
   if (after < sent_from_) sent_from_ = after;

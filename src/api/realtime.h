@@ -42,12 +42,18 @@ class RealtimeConnection : public events::Subscriber,
   void start(const std::string& hello_fields);
   // Before start().
   void on_lines_changed(LinesFn fn);
+  // Before start(): resume from the hub's recent window when it holds what was missed.
+  void use_recent(const events::Hub* hub) { recent_ = hub; }
   void on_event(const events::FramePtr& frame) override;
   // One message from the client. May block on storage (resume): call on a worker.
   void on_client_message(const std::string& text);
 
  private:
   void resume(std::int64_t after);
+  // The end of a resume: sends the replayed frames (seq order), then those held meanwhile, or
+  // resync_required when the replay `failed` or overflowed; caller holds mu_.
+  void finish_resume_locked(std::int64_t after, const std::vector<events::FramePtr>& replay,
+                            bool failed);
   void reply(const std::string& type, const std::string& data_json);
   // Sends a durable event unless already sent; caller holds mu_.
   void deliver_locked(const events::Frame& frame);
@@ -67,6 +73,7 @@ class RealtimeConnection : public events::Subscriber,
   SendFn send_;
   TypingFn typing_;
   LinesFn lines_changed_;  // guarded
+  const events::Hub* recent_ = nullptr;
   const std::size_t max_replay_;
 };
 

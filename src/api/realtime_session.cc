@@ -18,6 +18,7 @@ class Session final : public RealtimeSession {
   void open(RealtimeConnection::SendFn send) override {
     conn_ = std::make_shared<RealtimeConnection>(parts_.viewer, parts_.store, std::move(send),
                                                  parts_.typing);
+    conn_->use_recent(&parts_.hub);
     sub_ = parts_.hub.subscribe(conn_, parts_.viewer);
     events::Hub* hub = &parts_.hub;
     conn_->on_lines_changed([hub, id = sub_](const std::unordered_set<std::int64_t>& lines) {

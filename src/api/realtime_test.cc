@@ -110,5 +110,42 @@ TEST_F(RealtimeConnectionTest, OperatorsGetOnlyTheirLinesAndBadInputIsAnError) {
   EXPECT_EQ(log(), (Log{{"error", 0}, {"error", 0}, {"resync_required", 0}, {"pong", -1}}));
 }
 
+TEST_F(RealtimeConnectionTest, ResumeReplaysFromTheHubsRecentWindowWhenItHoldsTheGap) {
+  // The window holds frames the store does not have: a resume that finds them there has not
+  // read the store. Before the window's start it falls back to the store (which resyncs here).
+  events::Hub hub;
+  auto e1 = stored("one");
+  hub.publish({e1});
+  events::Viewer op;
+  op.employee = EmployeeId(5);
+  op.lines = {1};
+  auto c = connect(op);
+  c->use_recent(&hub);
+  c->start(R"({"employee_id":5})");
+  domain::EventRecord only_in_memory;
+  only_in_memory.type = "message.created";
+  only_in_memory.seq = e1.seq + 1;
+  only_in_memory.line_id = LineId(1);
+  only_in_memory.data = R"({"text":"two"})";
+  domain::EventRecord other_line = only_in_memory;
+  other_line.seq = e1.seq + 2;
+  other_line.line_id = LineId(2);
+  hub.publish({only_in_memory, other_line});  // not subscribed: the connection missed them
+  c->on_client_message(R"({"type":"resume","seq":)" + std::to_string(e1.seq - 1) + "}");
+  EXPECT_EQ(log(), (Log{{"hello", 0},
+                        {"message.created", e1.seq},
+                        {"message.created", e1.seq + 1},
+                        {"resumed", 0}}));
+  EXPECT_EQ(sent_.back().at("data").at("seq").as_int64(), e1.seq + 2);  // the newest it has seen
+  // Again from the same point: nothing is sent twice.
+  sent_.clear();
+  c->on_client_message(R"({"type":"resume","seq":)" + std::to_string(e1.seq - 1) + "}");
+  EXPECT_EQ(log(), (Log{{"resumed", 0}}));
+  // Older than the window: the store decides, and it has no such history.
+  sent_.clear();
+  c->on_client_message(R"({"type":"resume","seq":)" + std::to_string(e1.seq - 2) + "}");
+  EXPECT_EQ(log(), (Log{{"resync_required", 0}}));
+}
+
 }  // namespace
 }  // namespace omniline::api

@@ -67,6 +67,9 @@ void Hub::publish(std::vector<domain::EventRecord> events) {
   std::vector<FramePtr> frames;
   frames.reserve(events.size());
   for (auto& e : events) frames.push_back(make_frame(std::move(e)));
+  // Remembered before anyone is offered them: a resume that finds a frame here and also gets
+  // it live sends it once (connections drop seqs they already sent).
+  remember(frames);
   // Routed one frame at a time: a line change delivered to a connection updates its index
   // entry (set_lines) before the next frame is routed.
   for (const auto& f : frames)
@@ -146,6 +149,47 @@ void Hub::drop(Index& index, std::int64_t key, std::uint64_t id) {
   if (it == index.end()) return;
   it->second.erase(id);
   if (it->second.empty()) index.erase(it);
+}
+
+namespace {
+std::size_t frame_bytes(const Frame& f) {
+  return sizeof(Frame) + (f.staff ? f.staff->size() : 0) + (f.customer ? f.customer->size() : 0) +
+         f.record.type.size() + f.record.employee_ids.size() * sizeof(EmployeeId);
+}
+}  // namespace
+
+void Hub::remember(const std::vector<FramePtr>& frames) {
+  if (recent_cap_ == 0) return;
+  std::lock_guard lock(recent_mu_);
+  for (const auto& f : frames) {
+    const std::int64_t seq = f->record.seq;
+    if (seq <= 0) continue;
+    if (!recent_known_) {
+      // Events committed before this process published anything are only in the store.
+      recent_known_ = true;
+      covered_after_ = seq - 1;
+    } else if (seq <= newest_) {
+      continue;  // publish order is commit order; never expected, but keep the window sorted
+    }
+    newest_ = seq;
+    recent_.push_back(f);
+    recent_bytes_ += frame_bytes(*f);
+  }
+  while (recent_bytes_ > recent_cap_ && !recent_.empty()) {
+    recent_bytes_ -= frame_bytes(*recent_.front());
+    covered_after_ = recent_.front()->record.seq;
+    recent_.pop_front();
+  }
+}
+
+bool Hub::recent_after(std::int64_t after, std::size_t max, std::vector<FramePtr>& out) const {
+  std::lock_guard lock(recent_mu_);
+  if (!recent_known_ || after < covered_after_ || after > newest_) return false;
+  auto it = std::upper_bound(recent_.begin(), recent_.end(), after,
+                             [](std::int64_t s, const FramePtr& f) { return s < f->record.seq; });
+  if (static_cast<std::size_t>(recent_.end() - it) > max) return false;
+  out.insert(out.end(), it, recent_.end());
+  return true;
 }
 
 std::size_t Hub::subscribers() const {

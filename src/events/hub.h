@@ -3,9 +3,12 @@
 // which keeps what its viewer may see. Who sees what is decided in one place: visible_frame().
 // The hub only narrows who is asked: it indexes subscriptions by audience (admins, line, employee,
 // customer), so an event reaches the few connections that may see it instead of all of them.
+// It also keeps the most recent durable frames (bounded by bytes), so that a reconnecting client
+// resumes from memory instead of reading and re-framing the event log.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -54,6 +57,10 @@ class Subscriber {
 
 class Hub {
  public:
+  // recent_bytes: how much framed text the recent-frames window may hold (0: none).
+  explicit Hub(std::size_t recent_bytes = kDefaultRecentBytes) : recent_cap_(recent_bytes) {}
+  static constexpr std::size_t kDefaultRecentBytes = 32u << 20;
+
   // Durable events, already committed, in seq order. The store's writer thread calls this in
   // commit order, so subscribers see seq increasing.
   void publish(std::vector<domain::EventRecord> events);
@@ -70,7 +77,15 @@ class Hub {
   void unsubscribe(std::uint64_t id);
   std::size_t subscribers() const;
 
+  // The durable frames with seq > `after`, oldest first, appended to `out` — when the recent
+  // window holds every one of them published by this process and there are at most `max`.
+  // False otherwise (the caller reads the store): `after` older than the window, newer than
+  // the newest frame published, or nothing published yet.
+  bool recent_after(std::int64_t after, std::size_t max, std::vector<FramePtr>& out) const;
+
  private:
+  void remember(const std::vector<FramePtr>& frames);
+
   struct Entry {
     std::weak_ptr<Subscriber> sub;
     bool everything = false;
@@ -92,6 +107,15 @@ class Hub {
   std::map<std::uint64_t, Entry> subs_;
   std::set<std::uint64_t> everything_, staff_, sees_all_;
   Index by_line_, by_employee_, by_customer_;
+
+  // The recent window: frames in seq order; it holds every frame with seq > covered_after_.
+  mutable std::mutex recent_mu_;
+  const std::size_t recent_cap_;
+  std::deque<FramePtr> recent_;
+  std::size_t recent_bytes_ = 0;
+  bool recent_known_ = false;  // something was published, so covered_after_ means something
+  std::int64_t covered_after_ = 0;
+  std::int64_t newest_ = 0;
 };
 
 }  // namespace omniline::events

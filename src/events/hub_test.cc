@@ -183,5 +183,45 @@ TEST(Hub, UnsubscribedConnectionsLeaveEveryIndex) {
   EXPECT_EQ(hub.subscribers(), 0u);
 }
 
+std::vector<std::int64_t> seqs(const std::vector<FramePtr>& frames) {
+  std::vector<std::int64_t> out;
+  for (const auto& f : frames) out.push_back(f->record.seq);
+  return out;
+}
+
+TEST(Hub, KeepsARecentWindowForResumes) {
+  Hub hub;
+  std::vector<FramePtr> got;
+  EXPECT_FALSE(hub.recent_after(0, 100, got));  // nothing published yet: only the store knows
+  hub.publish({record(41, "t", 1), record(42, "t", 1)});
+  hub.publish_ephemeral(record(0, "typing", 1));  // never part of the window
+  hub.publish({record(43, "t", 1)});
+  EXPECT_TRUE(hub.recent_after(40, 100, got));  // everything after 40 was published here
+  EXPECT_EQ(seqs(got), (std::vector<std::int64_t>{41, 42, 43}));
+  got.clear();
+  EXPECT_TRUE(hub.recent_after(42, 100, got));
+  EXPECT_EQ(seqs(got), (std::vector<std::int64_t>{43}));
+  got.clear();
+  EXPECT_TRUE(hub.recent_after(43, 100, got));  // up to date: nothing to replay
+  EXPECT_TRUE(got.empty());
+  EXPECT_FALSE(hub.recent_after(39, 100, got));  // 40 was committed before this process
+  EXPECT_FALSE(hub.recent_after(44, 100, got));  // not published yet (or another database)
+  EXPECT_FALSE(hub.recent_after(40, 2, got));    // more than the caller may replay
+  EXPECT_TRUE(got.empty());
+}
+
+TEST(Hub, TheRecentWindowForgetsTheOldestBeyondItsBudget) {
+  const std::size_t one = sizeof(Frame) + make_frame(record(1, "t", 1))->staff->size() + 1;
+  Hub hub(3 * one);  // room for three frames of this size
+  for (std::int64_t seq = 1; seq <= 5; ++seq) hub.publish({record(seq, "t", 1)});
+  std::vector<FramePtr> got;
+  EXPECT_FALSE(hub.recent_after(1, 100, got));  // 2 was forgotten
+  EXPECT_TRUE(hub.recent_after(2, 100, got));
+  EXPECT_EQ(seqs(got), (std::vector<std::int64_t>{3, 4, 5}));
+  Hub none(0);
+  none.publish({record(1, "t", 1)});
+  EXPECT_FALSE(none.recent_after(0, 100, got));
+}
+
 }  // namespace
 }  // namespace omniline::events

@@ -350,6 +350,26 @@ CREATE TRIGGER customers_search_update AFTER UPDATE OF name ON customers
     WHERE rowid IN (SELECT id FROM dialogs WHERE customer_id = NEW.id);
 END;
 )sql"},
+    // v9: the copies of the session's status and operator on `dialogs` are refreshed only when
+    // they change. An UPDATE names every column, and SQLite fires `AFTER UPDATE OF c` whenever c
+    // is in the SET list, so each message (dialog and session rows rewritten) ran two more
+    // UPDATEs of `dialogs` and of its four indexes: about a third of the ingest's cost.
+    Migration{9, R"sql(
+DROP TRIGGER dialogs_session_update;
+CREATE TRIGGER dialogs_session_update AFTER UPDATE OF session_id ON dialogs
+  WHEN OLD.session_id IS NOT NEW.session_id BEGIN
+  UPDATE dialogs SET
+    session_status = coalesce((SELECT status FROM sessions WHERE id = NEW.session_id), ''),
+    session_operator = coalesce((SELECT operator_id FROM sessions WHERE id = NEW.session_id), 0)
+    WHERE id = NEW.id;
+END;
+DROP TRIGGER sessions_state_update;
+CREATE TRIGGER sessions_state_update AFTER UPDATE OF status, operator_id ON sessions
+  WHEN OLD.status IS NOT NEW.status OR OLD.operator_id IS NOT NEW.operator_id BEGIN
+  UPDATE dialogs SET session_status = NEW.status, session_operator = NEW.operator_id
+    WHERE id = NEW.dialog_id AND session_id = NEW.id;
+END;
+)sql"},
 };
 
 Error too_new(int version) {
