@@ -3,7 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
-#include <deque>
+#include <list>
 
 #include "http/detail.h"
 
@@ -53,7 +53,13 @@ class WsSession : public Closable, public std::enable_shared_from_this<WsSession
  private:
   static asio::awaitable<void> run(std::shared_ptr<WsSession> self,
                                    bhttp::request<bhttp::string_body> upgrade) {
-    auto [aec] = co_await self->ws_.async_accept(upgrade, asio::as_tuple(asio::use_awaitable));
+    boost::system::error_code aec;
+    {
+      // The upgrade request lives in the coroutine frame as long as the socket: keep only its
+      // moved-from shell, not the browser's headers (memory per idle connection).
+      auto req = std::move(upgrade);
+      std::tie(aec) = co_await self->ws_.async_accept(req, asio::as_tuple(asio::use_awaitable));
+    }
     if (aec) co_return;
     self->accepted_ = true;
     {
@@ -162,10 +168,12 @@ class WsSession : public Closable, public std::enable_shared_from_this<WsSession
   std::shared_ptr<api::RealtimeSession> session_;
   std::uint64_t id_ = 0;
   static constexpr std::size_t kMaxInbox = 64;
-  std::deque<std::shared_ptr<const std::string>> inbox_;  // strand only
+  // std::list, not std::deque: an empty libstdc++ deque already holds ~600 bytes, and an idle
+  // connection's queues are empty.
+  std::list<std::shared_ptr<const std::string>> inbox_;  // strand only
   bool handling_ = false;                                  // strand only
   // Touched only on the strand:
-  std::deque<std::shared_ptr<const std::string>> queue_;
+  std::list<std::shared_ptr<const std::string>> queue_;
   bool writing_ = false;
   bool accepted_ = false;
   bool closing_ = false;
