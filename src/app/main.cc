@@ -241,8 +241,11 @@ int serve(const Options& o) {
   });
   dialogs.set_outbox_hook([&outbox] { outbox.poke(); });
   services::TelegramApi telegram_api(o.telegram_api_url);
-  services::TelegramService telegram(**store, dialogs, telegram_api,
-                                     {.public_url = public_url, .poll_interval_ms = o.telegram_poll_ms});
+  // Customers' files: the Bot API lets bots download 20 MB, and uploads are limited here too.
+  services::TelegramService telegram(**store, dialogs, files, telegram_api,
+                                     {.public_url = public_url,
+                                      .poll_interval_ms = o.telegram_poll_ms,
+                                      .file_limit = std::min<std::size_t>(20 * 1024 * 1024, o.upload_limit)});
   outbox.set_sender(domain::ChannelKind::kTelegram,
                     [&telegram](const domain::Channel& c, const domain::OutboxItem& item) {
                       return telegram.deliver(c, item);

@@ -268,4 +268,12 @@ Result<Download> FileService::download(FileId id, std::string_view exp, std::str
   return Download{std::move(*f), std::move(*bytes)};
 }
 
+Result<Download> FileService::read(FileId id) {
+  auto f = store_.read_value<domain::StoredFile>([&](store::ReadTx& tx) { return tx.file_by_id(id); });
+  if (!f.ok()) return std::move(f).take_error();
+  auto bytes = blobs_.get(f->sha256);
+  if (!bytes.ok()) return std::move(bytes).take_error();
+  return Download{std::move(*f), std::move(*bytes)};
+}
+
 }  // namespace omniline::services

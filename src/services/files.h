@@ -116,6 +116,10 @@ class FileService {
   // A file by a signed URL's parts: not_found for a bad signature, an expired URL or an
   // unknown file (one answer for all three).
   Result<Download> download(FileId id, std::string_view exp, std::string_view sig);
+  // A stored file's metadata and bytes by id, with no access check: for a channel adapter
+  // sending the files of a message it delivers. not_found for an unknown file.
+  Result<Download> read(FileId id);
+  std::size_t upload_limit() const { return config_.upload_limit; }
 
  private:
   store::Store& store_;

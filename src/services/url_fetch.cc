@@ -105,7 +105,10 @@ bool is_private_address(std::string_view ip) {
   return false;
 }
 
-Result<Fetched> fetch_url(std::string_view url, const FetchLimits& limits) {
+Result<Fetched> fetch_url(std::string_view url, const FetchLimits& limits, FetchFailure* why) {
+  FetchFailure ignored = FetchFailure::kNone;
+  if (why == nullptr) why = &ignored;
+  *why = FetchFailure::kRefused;
   const std::string u(url);
   if (!(u.rfind("https://", 0) == 0 || u.rfind("http://", 0) == 0))
     return Error::invalid("file url must be http or https");
@@ -135,15 +138,22 @@ Result<Fetched> fetch_url(std::string_view url, const FetchLimits& limits) {
   const CURLcode rc = curl_easy_perform(c);
   if (t.refused_address)
     return Error::invalid("file url points at a private or local address, which is not allowed");
-  if (t.too_large || rc == CURLE_FILESIZE_EXCEEDED)
+  if (t.too_large || rc == CURLE_FILESIZE_EXCEEDED) {
+    *why = FetchFailure::kTooLarge;
     return Error::invalid("file at url is larger than " + std::to_string(limits.max_bytes) + " bytes");
-  if (rc != CURLE_OK)
+  }
+  if (rc != CURLE_OK) {
+    *why = FetchFailure::kTransient;
     return Error::invalid(std::string("cannot download the file: ") +
                           (errbuf[0] ? errbuf : curl_easy_strerror(rc)));
+  }
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-  if (status < 200 || status > 299)
+  if (status < 200 || status > 299) {
+    *why = status >= 500 || status == 408 || status == 429 ? FetchFailure::kTransient : FetchFailure::kHttp;
     return Error::invalid("cannot download the file: HTTP " + std::to_string(status));
+  }
+  *why = FetchFailure::kNone;
   char* final_url = nullptr;
   curl_easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &final_url);
   return Fetched{std::move(t.body), last_segment(final_url ? final_url : u)};

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -63,12 +64,12 @@ bool ServerProcess::start() {
   static int run = 0;
   log_path_ = data_dir_ + "/server-" + std::to_string(++run) + ".log";
   const char* bin = getenv("OMNILINE_TEST_BINARY");  // e.g. a sanitizer build of the server
-  std::vector<std::string> args = {bin && *bin ? bin : OMNILINE_BINARY,
-                                   "serve",
-                                   "--listen",
-                                   "127.0.0.1:0",
-                                   "--data-dir",
-                                   data_dir_};
+  std::vector<std::string> args = {bin && *bin ? bin : OMNILINE_BINARY, "serve", "--data-dir", data_dir_};
+  // A free port unless the test chose one (a server that must know its own URL beforehand).
+  if (std::find(flags_.begin(), flags_.end(), "--listen") == flags_.end()) {
+    args.push_back("--listen");
+    args.push_back("127.0.0.1:0");
+  }
   for (auto& f : flags_) args.push_back(f);
   std::vector<std::string> envs = {"OMNILINE_ADMIN_EMAIL=" + std::string(kAdminEmail),
                                    "OMNILINE_ADMIN_PASSWORD=" + std::string(kAdminPassword),
