@@ -7,7 +7,7 @@ DEB_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev libsodium-dev libspdlog-dev libfmt-dev libcli11-dev
-  libgtest-dev libgmock-dev libmagic-dev libcurl4-openssl-dev
+  libgtest-dev libgmock-dev libmagic-dev libcurl4-openssl-dev libjemalloc-dev
   curl chromium clang libclang-rt-14-dev
 )
 

@@ -388,8 +388,11 @@ int main(int argc, char** argv) {
   // `IN (…)` list in a partial index's condition, evaluated on every write to `sessions`). Its
   // free() let glibc hand the top of the thread's heap back to the kernel each time (madvise +
   // a TLB shootdown on every core): 3/4 of the CPU of `omniline demo`. Keep up to 16 MiB free
-  // at the top of each heap instead (see docs/PERFORMANCE.md, read paths).
+  // at the top of each heap instead (see docs/PERFORMANCE.md, read paths). A build linked with
+  // jemalloc (the default outside the sanitizers) does not use glibc's malloc at all.
+#ifndef OMNILINE_JEMALLOC
   mallopt(M_TRIM_THRESHOLD, 16 << 20);
+#endif
   CLI::App app{"Omniline: a self-hosted omnichannel contact center"};
   app.set_config("--config", "", "read options from a TOML/INI file")->envname("OMNILINE_CONFIG");
   app.require_subcommand(1);

@@ -4,9 +4,21 @@
 
 #include <sqlite3.h>
 
+#include <mutex>
 #include <utility>
 
 namespace omniline::store::sqlite {
+namespace {
+
+// Once per process, before SQLite initialises itself: without memory statistics, SQLite's
+// every malloc and free no longer takes a process-wide mutex (a tenth of the writer thread's
+// CPU during ingest, docs/PERFORMANCE.md). Nothing here reads sqlite3_memory_used().
+void configure_sqlite_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
+}  // namespace
 
 Error sqlite_error(sqlite3* db, int rc, std::string_view context) {
   std::string message(context);
@@ -123,6 +135,7 @@ std::string Statement::column_blob(int index) const {
 
 Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, Mode mode,
                                                      int busy_timeout_ms) {
+  configure_sqlite_once();
   sqlite3* db = nullptr;
   // NOMUTEX: a connection is only ever used by one thread at a time (see the header).
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
@@ -157,6 +170,11 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, Mo
       return Error::internal("cannot enable WAL on '" + path + "' (journal_mode is " + *journal +
                              ")");
     }
+    // Every job of a group commit runs in its own SAVEPOINT, so SQLite copies each page a job
+    // changes into the sub-journal; past 64 KiB that journal spills to a temporary file, and a
+    // batch then cost about a thousand pwrite calls (docs/PERFORMANCE.md). In memory it is a
+    // memcpy. Temporary tables and sort b-trees of the writer's own statements stay small.
+    if (Status st = conn->exec("PRAGMA temp_store=MEMORY"); !st.ok()) return st.error();
   }
   // Touch the schema so that a file that is not a database fails here, not at the first query.
   if (Status st = conn->exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
