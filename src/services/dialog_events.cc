@@ -188,6 +188,17 @@ Status store_message(store::WriteTx& tx, domain::Dialog& d, domain::Message& m) 
   return tx.update_dialog(d);
 }
 
+Status append_message(store::WriteTx& tx, domain::Dialog& d, domain::Message& m) {
+  m.dialog_id = d.id;
+  m.channel_id = d.channel_id;
+  auto id = tx.insert_message(m);
+  if (!id.ok()) return std::move(id).take_error();
+  m.id = *id;
+  d.last_message_id = m.id;
+  d.last_message_at = m.created_at;
+  return tx.set_dialog_last_message(d.id, m.id, m.created_at);
+}
+
 Status add_message(store::WriteTx& tx, TxEvents& ev, domain::Dialog& d, domain::Message& m) {
   if (Status st = store_message(tx, d, m); !st.ok()) return st;
   return emit_message_event(tx, ev, d, m, "message.created");

@@ -71,6 +71,9 @@ Status add_message(store::WriteTx& tx, TxEvents& ev, domain::Dialog& d, domain::
 // Stores the message and updates the dialog's last message, emitting nothing: the caller emits
 // with emit_message_with_dialog() once the session is updated too.
 Status store_message(store::WriteTx& tx, domain::Dialog& d, domain::Message& m);
+// The same for a dialog read in this transaction and otherwise unchanged: writes only its last
+// message (id and time) instead of the whole row (the ingest hot path).
+Status append_message(store::WriteTx& tx, domain::Dialog& d, domain::Message& m);
 
 // One message.created that also carries the dialog as dialog.updated would (staff and customer
 // views): what a customer's message in an open session changes, in one event instead of two.

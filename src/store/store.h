@@ -275,6 +275,9 @@ class WriteTx : public ReadTx {
   // --- dialogs: conflict on a taken (channel, customer, external_chat_id) ---
   virtual Result<DialogId> insert_dialog(const domain::Dialog& d) = 0;
   virtual Status update_dialog(const domain::Dialog& d) = 0;
+  // The hot path of a new message: only the dialog's last message changes (not_found). Cheaper
+  // than update_dialog, which rewrites every column and so every index of the row.
+  virtual Status set_dialog_last_message(DialogId dialog, MessageId message, UnixMs at) = 0;
   // Adds a member (no-op when already one).
   virtual Status add_member(DialogId dialog, EmployeeId employee, UnixMs at) = 0;
   // Moves the employee's read mark of the dialog forward to `message` (never back).
@@ -283,6 +286,8 @@ class WriteTx : public ReadTx {
   // --- sessions ---
   virtual Result<SessionId> insert_session(const domain::Session& s) = 0;
   virtual Status update_session(const domain::Session& s) = 0;
+  // Only the message count changes (not_found): a message that leaves the status as it was.
+  virtual Status set_session_message_count(SessionId session, std::int64_t count) = 0;
 
   // --- messages: conflict when (channel_id, external_id) is taken (non-empty external id).
   // A message's files are stored with it (and indexed for messages_with_file); update_message

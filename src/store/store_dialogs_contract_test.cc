@@ -760,6 +760,47 @@ TYPED_TEST(StoreDialogsTest, SessionRoundTripsEveryField) {
                ErrorCode::kNotFound);
 }
 
+TYPED_TEST(StoreDialogsTest, TheHotPathWritesOnlyTheLastMessageAndTheMessageCount) {
+  EmployeeId op = this->employee("op");
+  LineId line = this->line({op});
+  ChannelId ch = this->channel(line);
+  Made older = this->dialog(line, ch, kT0 + 10, SessionStatus::kNew, {}, "Older");
+  Made newer = this->dialog(line, ch, kT0 + 20, SessionStatus::kNew, {}, "Newer");
+  EXPECT_EQ(this->view(DialogView::kUnanswered, op, false),
+            (std::vector<std::int64_t>{newer.dialog.get(), older.dialog.get()}));
+  Dialog before = must(this->rd([&](ReadTx& tx) { return tx.dialog_by_id(older.dialog); }));
+  Session session_before =
+      must(this->rd([&](ReadTx& tx) { return tx.session_by_id(older.session); }));
+
+  ASSERT_TRUE(this->wst([&](WriteTx& tx) {
+                    return tx.set_dialog_last_message(older.dialog, MessageId(77), kT0 + 30);
+                  }).ok());
+  ASSERT_TRUE(this->wst([&](WriteTx& tx) {
+                    return tx.set_session_message_count(older.session, 5);
+                  }).ok());
+  Dialog after = must(this->rd([&](ReadTx& tx) { return tx.dialog_by_id(older.dialog); }));
+  before.last_message_id = MessageId(77);
+  before.last_message_at = kT0 + 30;
+  expect_same(after, before);  // every other column as it was
+  Session session_after =
+      must(this->rd([&](ReadTx& tx) { return tx.session_by_id(older.session); }));
+  session_before.message_count = 5;
+  expect_same(session_after, session_before);
+  // The list indexes follow the new time: the older dialog is now the most recent one.
+  EXPECT_EQ(this->view(DialogView::kUnanswered, op, false),
+            (std::vector<std::int64_t>{older.dialog.get(), newer.dialog.get()}));
+  EXPECT_EQ(this->view(DialogView::kAll, op, true),
+            (std::vector<std::int64_t>{older.dialog.get(), newer.dialog.get()}));
+
+  expect_error(this->wst([&](WriteTx& tx) {
+                 return tx.set_dialog_last_message(DialogId(999), MessageId(1), kT0);
+               }),
+               ErrorCode::kNotFound);
+  expect_error(
+      this->wst([&](WriteTx& tx) { return tx.set_session_message_count(SessionId(999), 1); }),
+      ErrorCode::kNotFound);
+}
+
 TYPED_TEST(StoreDialogsTest, CountOpenSessionsByMask) {
   EmployeeId me = this->employee("me"), other = this->employee("other");
   LineId line = this->line({me, other});

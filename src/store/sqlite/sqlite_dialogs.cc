@@ -401,6 +401,17 @@ Status SqliteWriteTx::update_dialog(const domain::Dialog& d) {
   return {};
 }
 
+Status SqliteWriteTx::set_dialog_last_message(DialogId dialog, MessageId message, UnixMs at) {
+  auto st = conn_.prepare(
+      "UPDATE dialogs SET last_message_id = ?1, last_message_at = ?2 WHERE id = ?3");
+  if (!st.ok()) return std::move(st).take_error();
+  st->bind(1, message.get()).bind(2, at).bind(3, dialog.get());
+  auto n = changed_rows(conn_, *st);
+  if (!n.ok()) return n.error();
+  if (*n == 0) return Error::not_found("dialog not found");
+  return {};
+}
+
 Status SqliteWriteTx::set_read_mark(DialogId dialog, EmployeeId employee, MessageId message) {
   auto st = conn_.prepare(
       "INSERT INTO dialog_reads (dialog_id, employee_id, message_id) VALUES (?1, ?2, ?3)"

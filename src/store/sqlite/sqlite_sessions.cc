@@ -197,6 +197,16 @@ Status SqliteWriteTx::update_session(const domain::Session& s) {
   return {};
 }
 
+Status SqliteWriteTx::set_session_message_count(SessionId session, std::int64_t count) {
+  auto st = conn_.prepare("UPDATE sessions SET message_count = ?1 WHERE id = ?2");
+  if (!st.ok()) return std::move(st).take_error();
+  st->bind(1, count).bind(2, session.get());
+  auto n = changed_rows(conn_, *st);
+  if (!n.ok()) return n.error();
+  if (*n == 0) return Error::not_found("session not found");
+  return {};
+}
+
 // --- messages ---
 
 Result<MessageId> SqliteWriteTx::insert_message(const domain::Message& m) {

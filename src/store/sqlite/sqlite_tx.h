@@ -207,12 +207,14 @@ class SqliteWriteTx final : public SqliteReads<WriteTx> {
   // --- dialogs (sqlite_dialogs.cc) ---
   Result<DialogId> insert_dialog(const domain::Dialog& d) override;
   Status update_dialog(const domain::Dialog& d) override;
+  Status set_dialog_last_message(DialogId dialog, MessageId message, UnixMs at) override;
   Status add_member(DialogId dialog, EmployeeId employee, UnixMs at) override;
   Status set_read_mark(DialogId dialog, EmployeeId employee, MessageId message) override;
 
   // --- sessions, messages (sqlite_sessions.cc) ---
   Result<SessionId> insert_session(const domain::Session& s) override;
   Status update_session(const domain::Session& s) override;
+  Status set_session_message_count(SessionId session, std::int64_t count) override;
   Result<MessageId> insert_message(const domain::Message& m) override;
   Status update_message(const domain::Message& m) override;
   Status insert_message_edit(const domain::MessageEdit& e) override;
