@@ -24,17 +24,23 @@ Result<std::unique_ptr<Store>> SqliteStore::open(const SqliteOptions& options) {
   if (!version.ok()) return std::move(version).take_error();
   auto readers = ReadPool::open(options.path, options.read_connections, options.busy_timeout_ms);
   if (!readers.ok()) return std::move(readers).take_error();
+  auto checkpointer = Checkpointer::start(options.path, options.busy_timeout_ms);
+  if (!checkpointer.ok()) return std::move(checkpointer).take_error();
+  (*checkpointer)->attach(**writer_conn);
   auto writer = std::make_unique<GroupCommitWriter>(std::move(*writer_conn), options.max_batch,
                                                     options.max_queue);
-  return std::unique_ptr<Store>(
-      new SqliteStore(*version, options.busy_timeout_ms, std::move(*readers), std::move(writer)));
+  return std::unique_ptr<Store>(new SqliteStore(*version, options.busy_timeout_ms,
+                                                std::move(*readers), std::move(*checkpointer),
+                                                std::move(writer)));
 }
 
 SqliteStore::SqliteStore(int schema_version, int busy_timeout_ms, std::unique_ptr<ReadPool> readers,
+                         std::unique_ptr<Checkpointer> checkpointer,
                          std::unique_ptr<GroupCommitWriter> writer)
     : schema_version_(schema_version),
       busy_timeout_ms_(busy_timeout_ms),
       readers_(std::move(readers)),
+      checkpointer_(std::move(checkpointer)),
       writer_(std::move(writer)) {}
 
 SqliteStore::~SqliteStore() {
@@ -82,6 +88,9 @@ void SqliteStore::set_commit_observer(CommitObserver observer) {
 void SqliteStore::close() {
   // Readers first: the WAL checkpoint at the writer's close must not wait for open snapshots.
   readers_->close();
+  // The checkpointer next (its hook on the writer's connection then does nothing), so that the
+  // writer's closing checkpoint runs alone; the object itself outlives the writer (members).
+  checkpointer_->stop();
   writer_->close();
 }
 

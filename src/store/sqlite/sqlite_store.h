@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "store/sqlite/checkpointer.h"
 #include "store/sqlite/group_commit.h"
 #include "store/sqlite/read_pool.h"
 #include "store/store.h"
@@ -25,11 +26,13 @@ class SqliteStore final : public Store {
 
  private:
   SqliteStore(int schema_version, int busy_timeout_ms, std::unique_ptr<ReadPool> readers,
+              std::unique_ptr<Checkpointer> checkpointer,
               std::unique_ptr<GroupCommitWriter> writer);
 
   const int schema_version_;
   const int busy_timeout_ms_;
   std::unique_ptr<ReadPool> readers_;
+  std::unique_ptr<Checkpointer> checkpointer_;  // before writer_: destroyed after it
   std::unique_ptr<GroupCommitWriter> writer_;
 };
 

@@ -4,6 +4,8 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <chrono>
+#include <thread>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "store/sqlite/checkpointer.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_tx.h"
@@ -337,6 +340,74 @@ TEST(SqliteConnection, StatementsAreCachedAndReusable) {
   auto bad = c.prepare("SELECT nope FROM t");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().code, ErrorCode::kInternal);
+}
+
+}  // namespace
+}  // namespace omniline::store::sqlite
+
+namespace omniline::store::sqlite {
+namespace {
+
+// Writes `n` transactions of one 4 KiB blob each through `c` (at least one WAL page each).
+void write_blobs(Connection& c, int n) {
+  for (int i = 0; i < n; ++i) {
+    auto st = c.prepare("INSERT INTO blobs (v) VALUES (zeroblob(4096))");
+    ASSERT_TRUE(st.ok());
+    ASSERT_TRUE(st->run().ok());
+  }
+}
+
+std::uintmax_t file_size_or_zero(const std::string& path) {
+  std::error_code ec;
+  auto n = std::filesystem::file_size(path, ec);
+  return ec ? 0 : n;
+}
+
+TEST(SqliteCheckpointer, CopiesTheWalIntoTheDatabaseOffTheWritersThread) {
+  TempDir dir;
+  const std::string path = dir.file("c.db");
+  auto writer = Connection::open(path, Connection::Mode::kWriter, 1000);
+  ASSERT_TRUE(writer.ok()) << writer.error().message;
+  ASSERT_TRUE((*writer)->exec("CREATE TABLE blobs (id INTEGER PRIMARY KEY, v BLOB)").ok());
+  // Wakes at 10 WAL pages; the writer itself would only step in at a million.
+  auto cp = Checkpointer::start(path, 1000, 10, 1'000'000);
+  ASSERT_TRUE(cp.ok()) << cp.error().message;
+  (*cp)->attach(**writer);
+  const auto db_before = file_size_or_zero(path);
+  write_blobs(**writer, 60);
+  for (int i = 0; i < 500 && (*cp)->checkpoints() == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_GE((*cp)->checkpoints(), 1u);
+  // The pages reached the database file, although the writer never checkpointed.
+  for (int i = 0; i < 500 && file_size_or_zero(path) < db_before + 40 * 4096; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_GE(file_size_or_zero(path), db_before + 40 * 4096);
+  // Writes go on while it runs and after it stopped (its hook then does nothing); stop twice.
+  write_blobs(**writer, 20);
+  (*cp)->stop();
+  write_blobs(**writer, 20);
+  (*cp)->stop();
+  auto n = (*writer)->prepare("SELECT count(*) FROM blobs");
+  ASSERT_TRUE(n.ok());
+  auto row = n->step();
+  ASSERT_TRUE(row.ok() && *row);
+  EXPECT_EQ(n->column_int(0), 100);
+}
+
+TEST(SqliteCheckpointer, TheWriterCheckpointsItselfWhenTheWalRunsAway) {
+  TempDir dir;
+  const std::string path = dir.file("c.db");
+  auto writer = Connection::open(path, Connection::Mode::kWriter, 1000);
+  ASSERT_TRUE(writer.ok()) << writer.error().message;
+  ASSERT_TRUE((*writer)->exec("CREATE TABLE blobs (id INTEGER PRIMARY KEY, v BLOB)").ok());
+  // Never woken (a million pages), but the writer steps in past 20.
+  auto cp = Checkpointer::start(path, 1000, 1'000'000, 20);
+  ASSERT_TRUE(cp.ok()) << cp.error().message;
+  (*cp)->attach(**writer);
+  const auto db_before = file_size_or_zero(path);
+  write_blobs(**writer, 60);
+  EXPECT_EQ((*cp)->checkpoints(), 0u);
+  EXPECT_GE(file_size_or_zero(path), db_before + 20 * 4096);
 }
 
 }  // namespace
