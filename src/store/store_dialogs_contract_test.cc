@@ -1068,6 +1068,67 @@ TYPED_TEST(StoreDialogsTest, DialogViewsForAnAllSeeingViewer) {
   EXPECT_EQ(this->view(V::kMine, w.alice, true), w.ids({10, 8, 3}));
 }
 
+// The counts (kept as tallies by triggers) follow every change of a dialog's line, session,
+// status and operator: each view's count stays the length of its list, for every viewer.
+TYPED_TEST(StoreDialogsTest, DialogCountsFollowStatusOperatorLineAndSessionChanges) {
+  World w(*this);
+  using V = DialogView;
+  using S = SessionStatus;
+  auto check_all = [&](const char* step) {
+    SCOPED_TRACE(step);
+    for (auto [who, sees_all] : {std::pair{w.alice, false}, std::pair{w.bob, false},
+                                 std::pair{w.carol, false}, std::pair{w.admin, true}})
+      for (V v : {V::kUnanswered, V::kMine, V::kAll})
+        for (std::optional<LineId> l : {std::optional<LineId>(), std::optional<LineId>(w.a),
+                                        std::optional<LineId>(w.b)})
+          this->view(v, who, sees_all, l);  // asserts count == list length
+  };
+  check_all("as built");
+  auto session_of = [&](int i) {
+    return must(this->rd([&](ReadTx& tx) -> Result<Session> {
+      auto d = tx.dialog_by_id(w.d[i]);
+      if (!d.ok()) return d.error();
+      return tx.session_by_id(d->session_id);
+    }));
+  };
+  // d1 (unanswered in A) is answered by Alice; d4 (skipped in B) is offered to Bob.
+  Session s1 = session_of(1);
+  s1.status = S::kInWork;
+  s1.operator_id = w.alice;
+  ASSERT_TRUE(this->wst([&](WriteTx& tx) { return tx.update_session(s1); }).ok());
+  Session s4 = session_of(4);
+  s4.status = S::kNew;
+  s4.operator_id = w.bob;
+  ASSERT_TRUE(this->wst([&](WriteTx& tx) { return tx.update_session(s4); }).ok());
+  check_all("answered and offered");
+  EXPECT_EQ(this->view(V::kMine, w.alice, false), w.ids({10, 8, 3, 1}));
+  EXPECT_TRUE(this->view(V::kUnanswered, w.alice, false).empty());
+  EXPECT_EQ(this->view(V::kUnanswered, w.bob, false), w.ids({4, 2}));
+  // d3 (Alice's, in A) is forwarded to line B, back in the queue.
+  Dialog d3 = must(this->rd([&](ReadTx& tx) { return tx.dialog_by_id(w.d[3]); }));
+  d3.line_id = w.b;
+  ASSERT_TRUE(this->wst([&](WriteTx& tx) { return tx.update_dialog(d3); }).ok());
+  Session s3 = session_of(3);
+  s3.line_id = w.b;
+  s3.status = S::kNew;
+  s3.operator_id = {};
+  ASSERT_TRUE(this->wst([&](WriteTx& tx) { return tx.update_session(s3); }).ok());
+  check_all("forwarded");
+  EXPECT_EQ(this->view(V::kUnanswered, w.bob, false), w.ids({4, 3, 2}));
+  // d5 (Bob's) is closed, then a new session of d6 (closed) opens, waiting.
+  Session s5 = session_of(5);
+  s5.status = S::kClosed;
+  ASSERT_TRUE(this->wst([&](WriteTx& tx) { return tx.update_session(s5); }).ok());
+  Dialog d6 = must(this->rd([&](ReadTx& tx) { return tx.dialog_by_id(w.d[6]); }));
+  Session fresh = this->session_value(d6.id, w.b, S::kNew, {}, kT0 + 50);
+  d6.session_id = this->session(fresh);
+  ASSERT_TRUE(this->wst([&](WriteTx& tx) { return tx.update_dialog(d6); }).ok());
+  check_all("closed and reopened");
+  EXPECT_TRUE(this->view(V::kMine, w.bob, false).empty());
+  EXPECT_EQ(this->view(V::kUnanswered, w.bob, false), w.ids({6, 4, 3, 2}));
+  EXPECT_EQ(this->view(V::kUnanswered, w.admin, true), w.ids({7, 6, 4, 3, 2}));
+}
+
 TYPED_TEST(StoreDialogsTest, DialogListFiltersByLineAndText) {
   World w(*this);
   using V = DialogView;

@@ -116,7 +116,31 @@ constexpr const char* kCountSql[3][2][3] = {
      OMNILINE_COUNT_SQL_ALL(OMNILINE_VIEW_ALL, OMNILINE_ONE_LINE)},
 };
 
+// Counts without a search text, from dialog_tallies (migration 10): the same conditions as the
+// views above, over (line, operator, class) rows instead of dialogs. "All" for a viewer who does
+// not see everything adds the dialogs they are a member of on other lines.
+#define OMNILINE_TALLY_SUM "SELECT coalesce(sum(t.n), 0) FROM dialog_tallies t WHERE "
+#define OMNILINE_TALLY_UNANSWERED                                                  \
+  OMNILINE_TALLY_SUM "t.class = 1 AND (?2 = 1 OR t.operator_id = ?1"               \
+  " OR (t.operator_id = 0 AND t.line_id IN " OMNILINE_VIEWER_LINES "))"
+#define OMNILINE_TALLY_MINE OMNILINE_TALLY_SUM "t.operator_id = ?1 AND t.class = 2"
+#define OMNILINE_TALLY_ALL(tline, dline)                                           \
+  "SELECT (" OMNILINE_TALLY_SUM "t.line_id IN " OMNILINE_VIEWER_LINES tline        \
+  ") + (SELECT count(*) FROM dialog_members vm JOIN dialogs d ON d.id = vm.dialog_id" \
+  " WHERE vm.employee_id = ?1 AND d.line_id NOT IN " OMNILINE_VIEWER_LINES dline ")"
+#define OMNILINE_TALLY_LINE " AND t.line_id = ?3"
+// [view][with a line]; "all" here is for a viewer who does not see everything.
+constexpr const char* kTallySql[3][2] = {
+    {OMNILINE_TALLY_UNANSWERED, OMNILINE_TALLY_UNANSWERED OMNILINE_TALLY_LINE},
+    {OMNILINE_TALLY_MINE, OMNILINE_TALLY_MINE OMNILINE_TALLY_LINE},
+    {OMNILINE_TALLY_ALL("", ""), OMNILINE_TALLY_ALL(OMNILINE_TALLY_LINE, " AND d.line_id = ?3")},
+};
 #undef OMNILINE_VIEWER_LINES
+#undef OMNILINE_TALLY_SUM
+#undef OMNILINE_TALLY_UNANSWERED
+#undef OMNILINE_TALLY_MINE
+#undef OMNILINE_TALLY_ALL
+#undef OMNILINE_TALLY_LINE
 #undef OMNILINE_VIEW_ALL
 #undef OMNILINE_VIEW_UNANSWERED
 #undef OMNILINE_VIEW_MINE
@@ -304,12 +328,28 @@ Result<Page<DialogRow>> list_dialogs(Connection& conn, const DialogQuery& q) {
   return page_rows<DialogRow>(*st, list_row, *limit);
 }
 
+
 Result<std::int64_t> count_dialogs(Connection& conn, const DialogQuery& q) {
   // Everything, for a viewer who sees all: SQLite counts the rows of an index without reading it.
   if (q.view == DialogView::kAll && q.viewer_sees_all && !q.line_id && q.q.empty()) {
     auto all = conn.prepare("SELECT count(*) FROM dialogs");
     if (!all.ok()) return std::move(all).take_error();
     return scalar(*all);
+  }
+  if (q.q.empty()) {
+    if (q.view == DialogView::kAll && q.viewer_sees_all) {  // everything on one line
+      auto st = conn.prepare("SELECT coalesce(sum(n), 0) FROM dialog_tallies WHERE line_id = ?1");
+      if (!st.ok()) return std::move(st).take_error();
+      st->bind(1, q.line_id->get());
+      return scalar(*st);
+    }
+    const int view = q.view == DialogView::kUnanswered ? 0 : q.view == DialogView::kMine ? 1 : 2;
+    auto st = conn.prepare(kTallySql[view][q.line_id ? 1 : 0]);
+    if (!st.ok()) return std::move(st).take_error();
+    st->bind(1, q.viewer.get());
+    if (view == 0) st->bind(2, flag(q.viewer_sees_all));  // only "unanswered" has ?2
+    if (q.line_id) st->bind(3, q.line_id->get());
+    return scalar(*st);
   }
   auto st = prepare_query(conn, kCountSql, q, false);
   if (!st.ok()) return std::move(st).take_error();
