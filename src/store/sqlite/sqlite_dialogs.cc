@@ -330,17 +330,15 @@ Result<Page<DialogRow>> list_dialogs(Connection& conn, const DialogQuery& q) {
 
 
 Result<std::int64_t> count_dialogs(Connection& conn, const DialogQuery& q) {
-  // Everything, for a viewer who sees all: SQLite counts the rows of an index without reading it.
-  if (q.view == DialogView::kAll && q.viewer_sees_all && !q.line_id && q.q.empty()) {
-    auto all = conn.prepare("SELECT count(*) FROM dialogs");
-    if (!all.ok()) return std::move(all).take_error();
-    return scalar(*all);
-  }
   if (q.q.empty()) {
-    if (q.view == DialogView::kAll && q.viewer_sees_all) {  // everything on one line
-      auto st = conn.prepare("SELECT coalesce(sum(n), 0) FROM dialog_tallies WHERE line_id = ?1");
+    if (q.view == DialogView::kAll && q.viewer_sees_all) {
+      // Everything, or everything on one line: the tallies add up to the dialogs (counting a
+      // million rows of an index took 4 ms).
+      auto st = conn.prepare(q.line_id
+                                 ? "SELECT coalesce(sum(n), 0) FROM dialog_tallies WHERE line_id = ?1"
+                                 : "SELECT coalesce(sum(n), 0) FROM dialog_tallies");
       if (!st.ok()) return std::move(st).take_error();
-      st->bind(1, q.line_id->get());
+      if (q.line_id) st->bind(1, q.line_id->get());
       return scalar(*st);
     }
     const int view = q.view == DialogView::kUnanswered ? 0 : q.view == DialogView::kMine ? 1 : 2;
