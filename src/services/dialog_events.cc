@@ -173,9 +173,9 @@ Status emit_message_event(store::WriteTx& tx, TxEvents& ev, const domain::Dialog
   return ev.emit(std::move(*e));
 }
 
-}  // namespace
-
-Status store_message(store::WriteTx& tx, domain::Dialog& d, domain::Message& m) {
+// Inserts the message into the dialog and makes it the dialog's last message in `d`; the
+// callers write that to the row, whole or only those two columns.
+Status insert_into_dialog(store::WriteTx& tx, domain::Dialog& d, domain::Message& m) {
   m.dialog_id = d.id;
   m.channel_id = d.channel_id;
   auto id = tx.insert_message(m);
@@ -185,18 +185,19 @@ Status store_message(store::WriteTx& tx, domain::Dialog& d, domain::Message& m) 
   // activity for employees.
   d.last_message_id = m.id;
   d.last_message_at = m.created_at;
+  return {};
+}
+
+}  // namespace
+
+Status store_message(store::WriteTx& tx, domain::Dialog& d, domain::Message& m) {
+  if (Status st = insert_into_dialog(tx, d, m); !st.ok()) return st;
   return tx.update_dialog(d);
 }
 
 Status append_message(store::WriteTx& tx, domain::Dialog& d, domain::Message& m) {
-  m.dialog_id = d.id;
-  m.channel_id = d.channel_id;
-  auto id = tx.insert_message(m);
-  if (!id.ok()) return std::move(id).take_error();
-  m.id = *id;
-  d.last_message_id = m.id;
-  d.last_message_at = m.created_at;
-  return tx.set_dialog_last_message(d.id, m.id, m.created_at);
+  if (Status st = insert_into_dialog(tx, d, m); !st.ok()) return st;
+  return tx.set_dialog_last_message(d.id, d.last_message_id, d.last_message_at);
 }
 
 Status add_message(store::WriteTx& tx, TxEvents& ev, domain::Dialog& d, domain::Message& m) {

@@ -72,7 +72,6 @@ void Checkpointer::run() {
 void Checkpointer::stop() {
   {
     std::lock_guard lock(mu_);
-    if (stopping_ && !thread_.joinable()) return;
     stopping_ = true;
   }
   cv_.notify_all();

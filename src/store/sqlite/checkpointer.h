@@ -30,8 +30,7 @@ class Checkpointer {
  public:
   // Opens its own connection to `path` and starts the thread.
   static Result<std::unique_ptr<Checkpointer>> start(const std::string& path, int busy_timeout_ms,
-                                                     int wal_pages = 1000,
-                                                     int inline_pages = 4000);
+                                                     int wal_pages = 1000, int inline_pages = 4000);
   ~Checkpointer();  // stop()
   Checkpointer(const Checkpointer&) = delete;
   Checkpointer& operator=(const Checkpointer&) = delete;

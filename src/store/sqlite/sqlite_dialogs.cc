@@ -119,6 +119,7 @@ constexpr const char* kCountSql[3][2][3] = {
 // Counts without a search text, from dialog_tallies (migration 10): the same conditions as the
 // views above, over (line, operator, class) rows instead of dialogs. "All" for a viewer who does
 // not see everything adds the dialogs they are a member of on other lines.
+// clang-format off
 #define OMNILINE_TALLY_SUM "SELECT coalesce(sum(t.n), 0) FROM dialog_tallies t WHERE "
 #define OMNILINE_TALLY_UNANSWERED                                                  \
   OMNILINE_TALLY_SUM "t.class = 1 AND (?2 = 1 OR t.operator_id = ?1"               \
@@ -135,6 +136,7 @@ constexpr const char* kTallySql[3][2] = {
     {OMNILINE_TALLY_MINE, OMNILINE_TALLY_MINE OMNILINE_TALLY_LINE},
     {OMNILINE_TALLY_ALL("", ""), OMNILINE_TALLY_ALL(OMNILINE_TALLY_LINE, " AND d.line_id = ?3")},
 };
+// clang-format on
 #undef OMNILINE_VIEWER_LINES
 #undef OMNILINE_TALLY_SUM
 #undef OMNILINE_TALLY_UNANSWERED
@@ -328,15 +330,14 @@ Result<Page<DialogRow>> list_dialogs(Connection& conn, const DialogQuery& q) {
   return page_rows<DialogRow>(*st, list_row, *limit);
 }
 
-
 Result<std::int64_t> count_dialogs(Connection& conn, const DialogQuery& q) {
   if (q.q.empty()) {
     if (q.view == DialogView::kAll && q.viewer_sees_all) {
       // Everything, or everything on one line: the tallies add up to the dialogs (counting a
       // million rows of an index took 4 ms).
-      auto st = conn.prepare(q.line_id
-                                 ? "SELECT coalesce(sum(n), 0) FROM dialog_tallies WHERE line_id = ?1"
-                                 : "SELECT coalesce(sum(n), 0) FROM dialog_tallies");
+      auto st = conn.prepare(
+          q.line_id ? "SELECT coalesce(sum(n), 0) FROM dialog_tallies WHERE line_id = ?1"
+                    : "SELECT coalesce(sum(n), 0) FROM dialog_tallies");
       if (!st.ok()) return std::move(st).take_error();
       if (q.line_id) st->bind(1, q.line_id->get());
       return scalar(*st);
@@ -440,8 +441,8 @@ Status SqliteWriteTx::update_dialog(const domain::Dialog& d) {
 }
 
 Status SqliteWriteTx::set_dialog_last_message(DialogId dialog, MessageId message, UnixMs at) {
-  auto st = conn_.prepare(
-      "UPDATE dialogs SET last_message_id = ?1, last_message_at = ?2 WHERE id = ?3");
+  auto st =
+      conn_.prepare("UPDATE dialogs SET last_message_id = ?1, last_message_at = ?2 WHERE id = ?3");
   if (!st.ok()) return std::move(st).take_error();
   st->bind(1, message.get()).bind(2, at).bind(3, dialog.get());
   auto n = changed_rows(conn_, *st);

@@ -5,7 +5,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <thread>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +12,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "store/sqlite/checkpointer.h"
@@ -315,6 +315,65 @@ TEST_F(SqliteStoreTest, CloseTruncatesTheWal) {
   EXPECT_TRUE(ec || wal_size == 0) << wal_size;
 }
 
+// Migration 10 tallies the dialogs a database already holds: the table and its triggers are
+// dropped and the migration unrecorded (a v9 database with dialogs), then the store reopens.
+TEST_F(SqliteStoreTest, MigrationTenTalliesTheDialogsAlreadyStored) {
+  auto exec = [](Store& store, const char* sql) {
+    return store.write(
+        [sql](WriteTx& tx) { return static_cast<SqliteWriteTx&>(tx).connection().exec(sql); });
+  };
+  {
+    auto store = open();
+    ASSERT_TRUE(store);
+    // Dialog 1 waits on line 1, 2 is operator 7's on line 1, 3 is closed on line 2, 4 (line 2)
+    // has no session.
+    ASSERT_TRUE(
+        exec(*store,
+             "INSERT INTO lines (id, name, routing, created_at, updated_at)"
+             " VALUES (1, 'A', '{}', 0, 0), (2, 'B', '{}', 0, 0);"
+             "INSERT INTO channels (id, line_id, kind, name, secret, created_at, updated_at)"
+             " VALUES (1, 1, 'api', 'c', 's', 0, 0);"
+             "INSERT INTO customers (id, channel_id, external_id, created_at, updated_at)"
+             " VALUES (1, 1, 'a', 0, 0), (2, 1, 'b', 0, 0), (3, 1, 'c', 0, 0),"
+             " (4, 1, 'd', 0, 0);"
+             "INSERT INTO dialogs (id, line_id, channel_id, customer_id, created_at)"
+             " VALUES (1, 1, 1, 1, 0), (2, 1, 1, 2, 0), (3, 2, 1, 3, 0), (4, 2, 1, 4, 0);"
+             "INSERT INTO sessions (id, dialog_id, line_id, status, operator_id, created_at)"
+             " VALUES (1, 1, 1, 'new', 0, 0), (2, 2, 1, 'in_work', 7, 0),"
+             " (3, 3, 2, 'closed', 7, 0);"
+             "UPDATE dialogs SET session_id = id WHERE id <= 3;")
+            .ok());
+    ASSERT_TRUE(exec(*store,
+                     "DROP TRIGGER dialogs_tally_insert; DROP TRIGGER dialogs_tally_update;"
+                     " DROP TRIGGER dialogs_tally_delete; DROP TABLE dialog_tallies;"
+                     " DELETE FROM schema_migrations WHERE version = 10;")
+                    .ok());
+  }
+  auto store = open();
+  ASSERT_TRUE(store);
+  Status r = store->read([](ReadTx& tx) -> Status {
+    auto rows = static_cast<SqliteReadTx&>(tx).connection().pragma_text(
+        "SELECT group_concat(line_id || ':' || operator_id || ':' || class || ':' || n, ' ')"
+        " FROM (SELECT * FROM dialog_tallies ORDER BY line_id, operator_id, class)");
+    EXPECT_TRUE(rows.ok());
+    if (rows.ok()) {
+      EXPECT_EQ(*rows, "1:0:1:1 1:7:2:1 2:0:2:1 2:7:3:1");
+    }
+    DialogQuery q;
+    q.viewer = EmployeeId(99);
+    q.viewer_sees_all = true;
+    q.view = DialogView::kAll;
+    EXPECT_EQ(*tx.count_dialogs(q), 4);
+    q.view = DialogView::kUnanswered;
+    EXPECT_EQ(*tx.count_dialogs(q), 1);
+    q.viewer = EmployeeId(7);
+    q.view = DialogView::kMine;
+    EXPECT_EQ(*tx.count_dialogs(q), 1);
+    return {};
+  });
+  ASSERT_TRUE(r.ok()) << r.error().message;
+}
+
 TEST(SqliteConnection, StatementsAreCachedAndReusable) {
   TempDir dir;
   auto conn = Connection::open(dir.file("c.db"), Connection::Mode::kWriter, 100);
@@ -363,31 +422,49 @@ std::uintmax_t file_size_or_zero(const std::string& path) {
   return ec ? 0 : n;
 }
 
-TEST(SqliteCheckpointer, CopiesTheWalIntoTheDatabaseOffTheWritersThread) {
+// A writer connection on a fresh database with a table of blobs, and a Checkpointer attached to
+// it that wakes at `wake_pages` and lets the writer step in at `inline_pages`.
+struct CheckpointedWriter {
+  CheckpointedWriter(int wake_pages, int inline_pages) {
+    auto w = Connection::open(path, Connection::Mode::kWriter, 1000);
+    EXPECT_TRUE(w.ok()) << w.error().message;
+    if (!w.ok()) return;
+    writer = std::move(*w);
+    EXPECT_TRUE(writer->exec("CREATE TABLE blobs (id INTEGER PRIMARY KEY, v BLOB)").ok());
+    auto c = Checkpointer::start(path, 1000, wake_pages, inline_pages);
+    EXPECT_TRUE(c.ok()) << c.error().message;
+    if (!c.ok()) return;
+    checkpointer = std::move(*c);
+    checkpointer->attach(*writer);
+    db_before = file_size_or_zero(path);
+  }
+  bool ready() const { return writer && checkpointer; }
+
   TempDir dir;
-  const std::string path = dir.file("c.db");
-  auto writer = Connection::open(path, Connection::Mode::kWriter, 1000);
-  ASSERT_TRUE(writer.ok()) << writer.error().message;
-  ASSERT_TRUE((*writer)->exec("CREATE TABLE blobs (id INTEGER PRIMARY KEY, v BLOB)").ok());
+  std::string path = dir.file("c.db");
+  std::unique_ptr<Connection> writer;
+  std::unique_ptr<Checkpointer> checkpointer;
+  std::uintmax_t db_before = 0;
+};
+
+TEST(SqliteCheckpointer, CopiesTheWalIntoTheDatabaseOffTheWritersThread) {
   // Wakes at 10 WAL pages; the writer itself would only step in at a million.
-  auto cp = Checkpointer::start(path, 1000, 10, 1'000'000);
-  ASSERT_TRUE(cp.ok()) << cp.error().message;
-  (*cp)->attach(**writer);
-  const auto db_before = file_size_or_zero(path);
-  write_blobs(**writer, 60);
-  for (int i = 0; i < 500 && (*cp)->checkpoints() == 0; ++i)
+  CheckpointedWriter t(10, 1'000'000);
+  ASSERT_TRUE(t.ready());
+  write_blobs(*t.writer, 60);
+  for (int i = 0; i < 500 && t.checkpointer->checkpoints() == 0; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  EXPECT_GE((*cp)->checkpoints(), 1u);
+  EXPECT_GE(t.checkpointer->checkpoints(), 1u);
   // The pages reached the database file, although the writer never checkpointed.
-  for (int i = 0; i < 500 && file_size_or_zero(path) < db_before + 40 * 4096; ++i)
+  for (int i = 0; i < 500 && file_size_or_zero(t.path) < t.db_before + 40 * 4096; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  EXPECT_GE(file_size_or_zero(path), db_before + 40 * 4096);
+  EXPECT_GE(file_size_or_zero(t.path), t.db_before + 40 * 4096);
   // Writes go on while it runs and after it stopped (its hook then does nothing); stop twice.
-  write_blobs(**writer, 20);
-  (*cp)->stop();
-  write_blobs(**writer, 20);
-  (*cp)->stop();
-  auto n = (*writer)->prepare("SELECT count(*) FROM blobs");
+  write_blobs(*t.writer, 20);
+  t.checkpointer->stop();
+  write_blobs(*t.writer, 20);
+  t.checkpointer->stop();
+  auto n = t.writer->prepare("SELECT count(*) FROM blobs");
   ASSERT_TRUE(n.ok());
   auto row = n->step();
   ASSERT_TRUE(row.ok() && *row);
@@ -395,19 +472,12 @@ TEST(SqliteCheckpointer, CopiesTheWalIntoTheDatabaseOffTheWritersThread) {
 }
 
 TEST(SqliteCheckpointer, TheWriterCheckpointsItselfWhenTheWalRunsAway) {
-  TempDir dir;
-  const std::string path = dir.file("c.db");
-  auto writer = Connection::open(path, Connection::Mode::kWriter, 1000);
-  ASSERT_TRUE(writer.ok()) << writer.error().message;
-  ASSERT_TRUE((*writer)->exec("CREATE TABLE blobs (id INTEGER PRIMARY KEY, v BLOB)").ok());
   // Never woken (a million pages), but the writer steps in past 20.
-  auto cp = Checkpointer::start(path, 1000, 1'000'000, 20);
-  ASSERT_TRUE(cp.ok()) << cp.error().message;
-  (*cp)->attach(**writer);
-  const auto db_before = file_size_or_zero(path);
-  write_blobs(**writer, 60);
-  EXPECT_EQ((*cp)->checkpoints(), 0u);
-  EXPECT_GE(file_size_or_zero(path), db_before + 20 * 4096);
+  CheckpointedWriter t(1'000'000, 20);
+  ASSERT_TRUE(t.ready());
+  write_blobs(*t.writer, 60);
+  EXPECT_EQ(t.checkpointer->checkpoints(), 0u);
+  EXPECT_GE(file_size_or_zero(t.path), t.db_before + 20 * 4096);
 }
 
 }  // namespace
